@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import mongoose from 'mongoose';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { ServiceUnavailable } from './http/errors';
+import { healthRouter } from './http/health.routes';
+import { localeMiddleware } from './http/locals';
+import { homeRouter } from './home/home.routes';
+import type { Logger } from './logger';
+
+export type AppDependencies = { config: Config; logger: Logger };
+
+const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** While the database is down, answer at once with a friendly 503 instead of letting requests hang. */
+const requireDatabase: RequestHandler = (_req, _res, next) => {
+  next(mongoose.connection.readyState === 1 ? undefined : new ServiceUnavailable());
+};
+
+/** Builds the Express app. Importing or calling this touches no database and opens no port. */
+export function buildApp({ config, logger }: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(projectRoot, 'views'));
+  if (config.isProduction) app.enable('view cache');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: config.baseUrl.startsWith('https://') ? { maxAge: 31536000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    }),
+  );
+  app.use(compression());
+  app.use(
+    '/static',
+    express.static(path.join(projectRoot, 'public'), {
+      maxAge: config.isProduction ? '7d' : 0,
+      index: false,
+      fallthrough: true,
+    }),
+  );
+  app.use(healthRouter);
+  app.use(cookieParser());
+  app.use(localeMiddleware({ secureCookies: config.baseUrl.startsWith('https://') }));
+  app.use(requireDatabase);
+  app.use(homeRouter);
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Thrown when the environment is invalid; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const optionalString = z
+  .string()
+  .transform((value) => value.trim())
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MONGODB_URI: optionalString.refine((value) => !value || /^mongodb(\+srv)?:\/\//.test(value), {
+    message: 'must start with mongodb:// or mongodb+srv://',
+  }),
+  BASE_URL: optionalString.refine((value) => !value || /^https?:\/\/[^\s]+$/.test(value), {
+    message: 'must be an absolute http(s) URL such as https://academy.example.org',
+  }),
+  SESSION_SECRET: optionalString.refine((value) => !value || value.length >= 32, {
+    message: 'must be at least 32 characters long',
+  }),
+  DATA_DIR: z.string().min(1).default('./data'),
+  COURSES_DIR: z.string().min(1).default('./courses'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine((value) => /^(true|false|\d+|loopback|[\d.:/, a-f]+)$/i.test(value), {
+      message: 'must be true, false, a hop count, or a list of proxy addresses',
+    }),
+  FERRETDB_BIN: optionalString,
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  mongodbUri: string | undefined;
+  baseUrl: string;
+  sessionSecret: string;
+  dataDir: string;
+  coursesDir: string;
+  logLevel: string;
+  trustProxy: boolean | number | string;
+  ferretdbBin: string | undefined;
+  shutdownTimeoutMs: number;
+}>;
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * The session secret is never a hard-coded default: when absent from the environment it is generated once
+ * and kept (mode 0600) under the data folder, so sessions survive restarts.
+ */
+function resolveSessionSecret(dataDir: string, fromEnv: string | undefined): string {
+  if (fromEnv) return fromEnv;
+  const secretsDir = path.join(dataDir, 'secrets');
+  const file = path.join(secretsDir, 'session-secret');
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 32) return stored;
+  }
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/**
+ * Reads and validates the environment once. Variables may also come from an optional `.env` file in the
+ * working directory; real environment variables win over it.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'} (got ${JSON.stringify(env[variable] ?? '')})`);
+  }
+  const values = parsed.data;
+  const dataDir = path.resolve(values.DATA_DIR);
+  return Object.freeze({
+    env: values.NODE_ENV,
+    isProduction: values.NODE_ENV === 'production',
+    port: values.PORT,
+    mongodbUri: values.MONGODB_URI,
+    baseUrl: (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    sessionSecret: resolveSessionSecret(dataDir, values.SESSION_SECRET),
+    dataDir,
+    coursesDir: path.resolve(values.COURSES_DIR),
+    logLevel: values.LOG_LEVEL,
+    trustProxy: parseTrustProxy(values.TRUST_PROXY),
+    ferretdbBin: values.FERRETDB_BIN,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+/** Loads `.env` from the working directory into process.env when present (never overriding real variables). */
+export function loadDotEnvFile(file = path.resolve('.env')): void {
+  if (!existsSync(file)) return;
+  const before = { ...process.env };
+  process.loadEnvFile(file);
+  Object.assign(process.env, before);
+}

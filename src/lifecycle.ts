@@ -1,0 +1,85 @@
+import http from 'node:http';
+import type { Express } from 'express';
+import { connectWithRetry, type DatabaseConnection } from './db/connection';
+import { resolveDatabase, type ResolvedDatabase } from './db/resolve-database';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { buildApp } from './app';
+
+export type RunningServer = {
+  app: Express;
+  server: http.Server;
+  database: ResolvedDatabase;
+  url: string;
+  shutdown(reason: string): Promise<void>;
+};
+
+/**
+ * Stops in the order that loses nothing: stop accepting connections, let in-flight requests finish (up to the
+ * timeout), then close the database connection, then stop the embedded database server.
+ */
+export async function shutdownGracefully(parts: {
+  server: http.Server;
+  connection?: Promise<DatabaseConnection>;
+  database: ResolvedDatabase;
+  logger: Logger;
+  timeoutMs: number;
+}): Promise<void> {
+  const { server, logger } = parts;
+  await new Promise<void>((resolve) => {
+    const forceTimer = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing their connections');
+      server.closeAllConnections();
+    }, parts.timeoutMs);
+    forceTimer.unref();
+    server.close(() => {
+      clearTimeout(forceTimer);
+      resolve();
+    });
+    // Idle keep-alive sockets would hold close() open; busy ones are closed by Node once their response ends.
+    server.closeIdleConnections();
+  });
+  const connection = await Promise.race([parts.connection, new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
+  await connection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the database connection failed'));
+  await parts.database.stop();
+}
+
+/** Resolves the database, connects, and listens. Used by `npm start` and by tests that need a real process. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const log = (line: string) => logger.info(line);
+  const database = await resolveDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log });
+  logger.info({ kind: database.kind }, 'database resolved');
+  // Connect in the background: the app answers 503 until the database is reachable, then serves normally.
+  const connection = connectWithRetry(database.uri, (line) => logger.warn(line));
+  await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);
+
+  const app = buildApp({ config, logger });
+  const server = http.createServer(app);
+  server.headersTimeout = 20000;
+  server.requestTimeout = 30000;
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  logger.info({ url }, 'Procurement Academy is listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    server,
+    database,
+    url,
+    shutdown(reason) {
+      stopping ??= (async () => {
+        logger.info({ reason }, 'shutting down');
+        await shutdownGracefully({ server, connection, database, logger, timeoutMs: config.shutdownTimeoutMs });
+        logger.info('shutdown complete');
+      })();
+      return stopping;
+    },
+  };
+}
