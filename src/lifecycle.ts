@@ -48,7 +48,8 @@ export async function shutdownGracefully(parts: {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const log = (line: string) => logger.info(line);
   const database = await resolveDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log });
-  logger.info({ kind: database.kind }, 'database resolved');
+  // An embedded server's address is local and credential-free; an external URI may hold a password.
+  logger.info({ kind: database.kind, ...(database.kind === 'external' ? {} : { uri: database.uri }) }, 'database resolved');
   // Connect in the background: the app answers 503 until the database is reachable, then serves normally.
   const connection = connectWithRetry(database.uri, (line) => logger.warn(line));
   await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);

@@ -14,8 +14,9 @@ const connectOptions: mongoose.ConnectOptions = {
 
 // Without buffering, a query made while disconnected fails at once (and becomes a 503) instead of waiting.
 mongoose.set('bufferCommands', false);
-// A user value can never become a query operator: `{ email: { $ne: '' } }` is cast, not obeyed.
-mongoose.set('sanitizeFilter', true);
+// User input never reaches a filter as an object: forms are parsed flat (urlencoded, extended: false) and
+// validated by zod into strings at the edge. (Mongoose's global sanitizeFilter would also strip the app's own
+// operators, so it is not used.)
 mongoose.set('strictQuery', true);
 // Indexes are created explicitly once connected (see ensureIndexes): automatic creation at model compile time
 // would run before the connection exists, because buffering is off.

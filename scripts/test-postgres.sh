@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against FerretDB on PostgreSQL (its other backend), through MONGODB_URI,
+# to show the app does not depend on the SQLite backend. Needs PostgreSQL on 127.0.0.1:5432 (trust auth).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ferretdb=$(npx --no-install tsx -e "import('./src/db/ferretdb-binary').then(m => console.log(m.findFerretdb(process.env.FERRETDB_BIN) ?? ''))")
+[ -n "$ferretdb" ] || { echo "no ferretdb binary: run npm run db:install" >&2; exit 1; }
+pg_db=academy_ferretdb_test
+psql -h 127.0.0.1 -U postgres -qtc "select 1 from pg_database where datname='$pg_db'" | grep -q 1 \
+  || psql -h 127.0.0.1 -U postgres -qc "create database $pg_db"
+port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+state=$(mktemp -d)
+"$ferretdb" --handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:5432/$pg_db" \
+  --listen-addr="127.0.0.1:$port" --debug-addr=- --state-dir="$state" --telemetry=disable --log-level=error &
+fpid=$!
+trap 'kill $fpid 2>/dev/null; rm -rf "$state"' EXIT
+for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+MONGODB_URI="mongodb://127.0.0.1:$port/academy" npx jest --runInBand "$@"
