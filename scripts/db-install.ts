@@ -5,13 +5,11 @@
 import { buildFerretdb, findFerretdb } from '../src/db/ferretdb-binary';
 
 async function main(): Promise<void> {
-  const log = (line: string) => console.log(line);
-  const found = findFerretdb(process.env.FERRETDB_BIN, log);
-  if (found) {
-    console.log(`FerretDB ready: ${found}`);
-    return;
-  }
-  await buildFerretdb(log);
+  // With --print-path, only the binary's path goes to stdout (for scripts); progress goes to stderr.
+  const printPath = process.argv.includes('--print-path');
+  const log = (line: string) => (printPath ? console.error(line) : console.log(line));
+  const binary = findFerretdb(process.env.FERRETDB_BIN, log) ?? (await buildFerretdb(log));
+  console.log(printPath ? binary : `FerretDB ready: ${binary}`);
 }
 
 main().catch((error: unknown) => {

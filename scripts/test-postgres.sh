@@ -3,8 +3,7 @@
 # to show the app does not depend on the SQLite backend. Needs PostgreSQL on 127.0.0.1:5432 (trust auth).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ferretdb=$(npx --no-install tsx -e "import('./src/db/ferretdb-binary').then(m => console.log(m.findFerretdb(process.env.FERRETDB_BIN) ?? ''))")
-[ -n "$ferretdb" ] || { echo "no ferretdb binary: run npm run db:install" >&2; exit 1; }
+ferretdb=$(npx --no-install tsx scripts/db-install.ts --print-path)
 pg_db=academy_ferretdb_test
 psql -h 127.0.0.1 -U postgres -qtc "select 1 from pg_database where datname='$pg_db'" | grep -q 1 \
   || psql -h 127.0.0.1 -U postgres -qc "create database $pg_db"
