@@ -12,6 +12,7 @@ import { ServiceUnavailable } from './http/errors';
 import { healthRouter } from './http/health.routes';
 import { localeMiddleware } from './http/locals';
 import { homeRouter } from './home/home.routes';
+import { coursesRouter } from './courses/courses.routes';
 import type { Logger } from './logger';
 
 export type AppDependencies = { config: Config; logger: Logger };
@@ -84,6 +85,7 @@ export function buildApp({ config, logger }: AppDependencies): Express {
   app.use(localeMiddleware({ secureCookies: config.baseUrl.startsWith('https://') }));
   app.use(requireDatabase);
   app.use(homeRouter);
+  app.use(coursesRouter);
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -5,6 +5,7 @@ import { resolveDatabase, type ResolvedDatabase } from './db/resolve-database';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { buildApp } from './app';
+import { importCourses } from './courses/course-importer';
 
 export type RunningServer = {
   app: Express;
@@ -24,6 +25,8 @@ export async function shutdownGracefully(parts: {
   database: ResolvedDatabase;
   logger: Logger;
   timeoutMs: number;
+  /** Background work that uses the database (the start-up course import) and should end before it closes. */
+  pending?: Promise<unknown>;
 }): Promise<void> {
   const { server, logger } = parts;
   await new Promise<void>((resolve) => {
@@ -39,9 +42,24 @@ export async function shutdownGracefully(parts: {
     // Idle keep-alive sockets would hold close() open; busy ones are closed by Node once their response ends.
     server.closeIdleConnections();
   });
+  if (parts.pending) await Promise.race([parts.pending, new Promise((r) => setTimeout(r, parts.timeoutMs))]);
   const connection = await Promise.race([parts.connection, new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
   await connection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the database connection failed'));
   await parts.database.stop();
+}
+
+async function importCoursesAtStartup(coursesDir: string, logger: Logger): Promise<void> {
+  try {
+    for (const outcome of await importCourses(coursesDir)) {
+      if (outcome.status === 'invalid') {
+        logger.error({ course: outcome.slug, problems: outcome.problems.map((p) => `${p.file}:${p.line}: ${p.message}`) }, 'course not imported: fix its files');
+      } else {
+        logger.info({ course: outcome.slug, status: outcome.status, version: outcome.version }, 'course import');
+      }
+    }
+  } catch (error) {
+    logger.error({ err: error }, 'course import failed; the previous versions stay live');
+  }
 }
 
 /** Resolves the database, connects, and listens. Used by `npm start` and by tests that need a real process. */
@@ -52,6 +70,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   logger.info({ kind: database.kind, ...(database.kind === 'external' ? {} : { uri: database.uri }) }, 'database resolved');
   // Connect in the background: the app answers 503 until the database is reachable, then serves normally.
   const connection = connectWithRetry(database.uri, (line) => logger.warn(line));
+  // Course files are imported once connected; the app serves the previous versions meanwhile.
+  const startupImport = connection.then(() => importCoursesAtStartup(config.coursesDir, logger));
   await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);
 
   const app = buildApp({ config, logger });
@@ -77,7 +97,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     shutdown(reason) {
       stopping ??= (async () => {
         logger.info({ reason }, 'shutting down');
-        await shutdownGracefully({ server, connection, database, logger, timeoutMs: config.shutdownTimeoutMs });
+        await shutdownGracefully({ server, connection, database, logger, timeoutMs: config.shutdownTimeoutMs, pending: startupImport });
         logger.info('shutdown complete');
       })();
       return stopping;

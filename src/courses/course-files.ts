@@ -1,0 +1,57 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { displayPath } from './course-source';
+import type { LoadedCourse, LoadResult, Problem } from './course-types';
+import { sortProblems, validateCourseFolder } from './course-validator';
+
+export type {
+  Bilingual,
+  CourseAsset,
+  GlossaryEntry,
+  LoadedCourse,
+  LoadedModule,
+  LoadResult,
+  Problem,
+  Quiz,
+  QuizOption,
+  QuizQuestion,
+  Reference,
+} from './course-types';
+
+/** Loads and validates one course folder; `course` is set only when the folder has no problem. */
+export async function loadCourseFolder(dir: string): Promise<LoadResult> {
+  return validateCourseFolder(dir);
+}
+
+/**
+ * Loads every subfolder of `root` that holds a course.yaml, in slug order. Only valid courses are returned; the
+ * problems of invalid ones are, so the importer can skip them and say why. A subfolder with module files but no
+ * course.yaml is reported too, since it would otherwise vanish silently.
+ */
+export async function loadCoursesRoot(root: string): Promise<{ courses: LoadedCourse[]; problems: Problem[]; results: LoadResult[] }> {
+  const entries = (await readdir(root, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  const results: LoadResult[] = [];
+  const problems: Problem[] = [];
+  for (const name of entries) {
+    const dir = path.join(root, name);
+    if (await hasCourseYaml(dir)) {
+      results.push(await loadCourseFolder(dir));
+    } else if ((await readdir(dir)).some((file) => /\.(md|ya?ml)$/.test(file))) {
+      problems.push({ file: displayPath(path.join(dir, 'course.yaml')), line: 1, message: 'missing course.yaml: this folder is not loaded as a course' });
+    }
+  }
+  for (const result of results) problems.push(...result.problems);
+  const courses = results.flatMap((result) => (result.course ? [result.course] : []));
+  return { courses, problems: sortProblems(problems), results };
+}
+
+async function hasCourseYaml(dir: string): Promise<boolean> {
+  try {
+    return (await stat(path.join(dir, 'course.yaml'))).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,91 @@
+import type { Bilingual } from './course.model';
+
+export type { Bilingual };
+
+/** One thing wrong with course content; `file` is relative to the working directory, `line` counts from 1. */
+export type Problem = { file: string; line: number; message: string };
+
+export type Lang = 'en' | 'zh';
+export const langs: readonly Lang[] = ['en', 'zh'];
+
+export type Level = 'beginner' | 'intermediate' | 'advanced';
+export const levels: readonly Level[] = ['beginner', 'intermediate', 'advanced'];
+
+export type CompletionRule = 'modules-and-quizzes' | 'modules-only';
+export const completionRules: readonly CompletionRule[] = ['modules-and-quizzes', 'modules-only'];
+
+export type QuestionType = 'single' | 'multiple' | 'truefalse';
+export const questionTypes: readonly QuestionType[] = ['single', 'multiple', 'truefalse'];
+
+export type QuizOption = { id: string; text: Bilingual; feedback?: Bilingual };
+
+export type QuizQuestion = {
+  id: string;
+  type: QuestionType;
+  prompt: Bilingual;
+  /** Empty for truefalse questions. */
+  options: QuizOption[];
+  /** Option ids for single (always one) and multiple; a boolean for truefalse. */
+  answer: string[] | boolean;
+  explanation: Bilingual;
+  reference: string;
+};
+
+export type Quiz = { questions: QuizQuestion[] };
+
+export type Reference = { title: string; url?: string };
+export type GlossaryEntry = { term: Bilingual; definition: Bilingual };
+
+export type LoadedModule = {
+  /** Identity of the module (learner progress is keyed by it): the file name without number and language. */
+  slug: string;
+  order: number;
+  minutes: number;
+  references: string[];
+  title: Bilingual;
+  objectives: { en: string[]; zh: string[] };
+  /** Module body without its front matter. */
+  markdown: { en: string; zh: string };
+  quiz?: Quiz;
+  contentHash: string;
+};
+
+export type CourseAsset = { name: string; sha256: string; size: number };
+
+export type LoadedCourse = {
+  slug: string;
+  /** Absolute path of the course folder. */
+  dir: string;
+  title: Bilingual;
+  summary: Bilingual;
+  audience: Bilingual;
+  level: Level;
+  minutes: number;
+  outcomes: Bilingual[];
+  passMark: number;
+  maxQuizAttempts: number;
+  completion: CompletionRule;
+  certificate: Bilingual;
+  references: Record<string, Reference>;
+  glossary: Record<string, GlossaryEntry>;
+  /** Sorted by `order`. */
+  modules: LoadedModule[];
+  /** Sorted by name; names are relative to the course's assets/ folder, with `/` separators. */
+  assets: CourseAsset[];
+  contentHash: string;
+};
+
+/** The outcome of loading one course folder: `course` is present only when `problems` is empty. */
+export type LoadResult = { slug: string; dir: string; course?: LoadedCourse; problems: Problem[] };
+
+/**
+ * What module checks need to know about the rest of the course. Id sets are undefined when course.yaml could not be
+ * read, so that one broken file does not also flag every id in every module as unknown.
+ */
+export type ValidationContext = {
+  referenceIds?: ReadonlySet<string>;
+  glossaryIds?: ReadonlySet<string>;
+  assetNames: ReadonlySet<string>;
+  /** Question id → `file:line` where it was first seen; question ids are unique across the course. */
+  questionIds: Map<string, string>;
+};

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { Router } from 'express';
+import { z } from 'zod';
+import { NotFound } from '../http/errors';
+import { buildCatalogueView } from '../home/home.view';
+import { buildCourseView, buildModuleView } from './course.view';
+import { getLiveCourse, getLiveCourseAsset, listPublishedCourses } from './courses.service';
+
+export const coursesRouter = Router();
+
+const slug = z.string().regex(/^[a-z0-9-]{1,100}$/);
+const assetName = z.string().regex(/^[A-Za-z0-9._-]{1,200}(\/[A-Za-z0-9._-]{1,200}){0,4}$/).refine((name) => !name.split('/').includes('..'));
+
+/** Asset types served inline; anything else downloads as a file. */
+const contentTypes: Record<string, { type: string; inline: boolean }> = {
+  '.png': { type: 'image/png', inline: true },
+  '.jpg': { type: 'image/jpeg', inline: true },
+  '.jpeg': { type: 'image/jpeg', inline: true },
+  '.webp': { type: 'image/webp', inline: true },
+  '.gif': { type: 'image/gif', inline: true },
+  '.pdf': { type: 'application/pdf', inline: false },
+  '.csv': { type: 'text/csv; charset=utf-8', inline: false },
+  '.txt': { type: 'text/plain; charset=utf-8', inline: false },
+  '.docx': { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', inline: false },
+  '.xlsx': { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', inline: false },
+};
+
+coursesRouter.get('/courses', async (_req, res) => {
+  const courses = await listPublishedCourses();
+  res.render('courses/index', buildCatalogueView(courses, res.locals.contentLang));
+});
+
+coursesRouter.get('/courses/:slug', async (req, res) => {
+  const parsed = slug.safeParse(req.params.slug);
+  const course = parsed.success ? await getLiveCourse(parsed.data) : undefined;
+  if (!course) throw new NotFound();
+  res.render('courses/show', buildCourseView(course, res.locals.contentLang));
+});
+
+coursesRouter.get('/courses/:slug/modules/:module', async (req, res) => {
+  const params = z.object({ slug, module: slug }).safeParse(req.params);
+  const course = params.success ? await getLiveCourse(params.data.slug) : undefined;
+  const view = course && params.success ? buildModuleView(course, params.data.module, res.locals.contentLang) : undefined;
+  if (!view) throw new NotFound();
+  res.render('courses/modules/show', view);
+});
+
+coursesRouter.get('/courses/:slug/assets/*name', async (req, res) => {
+  const raw = (req.params as { name?: string[] }).name?.join('/') ?? '';
+  const params = z.object({ slug, name: assetName }).safeParse({ slug: req.params.slug, name: raw });
+  const asset = params.success ? await getLiveCourseAsset(params.data.slug, params.data.name) : undefined;
+  if (!asset) throw new NotFound();
+  const kind = contentTypes[path.extname(asset.name).toLowerCase()] ?? { type: 'application/octet-stream', inline: false };
+  res.set({
+    'Content-Type': kind.type,
+    'Content-Disposition': `${kind.inline ? 'inline' : 'attachment'}; filename="${path.basename(asset.name).replace(/"/g, '')}"`,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'public, max-age=300',
+  });
+  res.send(asset.data);
+});
