@@ -13,4 +13,5 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'test/**', 'bench/**'], rules: { 'no-console': 'off' } },
+  { files: ['public/js/**'], languageOptions: { globals: { navigator: 'readonly', URLSearchParams: 'readonly', document: 'readonly', window: 'readonly' } } },
 );

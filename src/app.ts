@@ -6,13 +6,17 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
+import { setupAccounts } from './accounts/accounts.setup';
 import type { Config } from './config';
+import { csrfProtection } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { ServiceUnavailable } from './http/errors';
 import { healthRouter } from './http/health.routes';
 import { localeMiddleware } from './http/locals';
 import { homeRouter } from './home/home.routes';
 import { coursesRouter } from './courses/courses.routes';
+import { learningRouter } from './learning/learning.routes';
+import { dashboardRouter } from './learning/dashboard.routes';
 import type { Logger } from './logger';
 
 export type AppDependencies = { config: Config; logger: Logger };
@@ -84,8 +88,17 @@ export function buildApp({ config, logger }: AppDependencies): Express {
   app.use(cookieParser());
   app.use(localeMiddleware({ secureCookies: config.baseUrl.startsWith('https://') }));
   app.use(requireDatabase);
+  // Flat form bodies only: with `extended: false`, `email[$ne]=` stays a key named "email[$ne]" and never becomes an object.
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+  const accounts = setupAccounts({ config, logger });
+  // Session, absolute timeout, Passport, current user: before CSRF (its token lives in the session) and every router.
+  app.use(accounts.middleware);
+  app.use(csrfProtection());
+  app.use(accounts.router);
   app.use(homeRouter);
   app.use(coursesRouter);
+  app.use(learningRouter);
+  app.use(dashboardRouter);
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

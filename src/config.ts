@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -37,6 +37,18 @@ const envSchema = z.object({
     }),
   FERRETDB_BIN: optionalString,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  SMTP_URL: optionalString.refine((value) => !value || /^smtps?:\/\/[^\s]+$/.test(value), {
+    message: 'must be an smtp:// or smtps:// URL such as smtps://user:pass@smtp.example.org:465',
+  }),
+  MAIL_FROM: optionalString,
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(7 * 24),
+  CERT_SIGNING_KEY: optionalString.refine((value) => !value || toEd25519Pem(value) !== undefined, {
+    message: 'must be an Ed25519 private key, as PKCS#8 PEM or base64 of the PKCS#8 DER',
+  }),
+  ISSUER_NAME: z.string().trim().min(1).max(200).default('Procurement Academy'),
+  PROGRAMME_NAME: z.string().trim().min(1).max(200).default('UN Procurement Capacity Building Programme'),
+  CERT_VERIFY_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
 });
 
 export type Config = Readonly<{
@@ -52,7 +64,33 @@ export type Config = Readonly<{
   trustProxy: boolean | number | string;
   ferretdbBin: string | undefined;
   shutdownTimeoutMs: number;
+  /** Outgoing mail server; when absent, mail is written to DATA_DIR/mail as .eml files (and logged outside production). */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** A session ends after this long without a request (rolling cookie). */
+  sessionIdleMinutes: number;
+  /** A signed-in session ends this long after sign-in, however active. */
+  sessionAbsoluteHours: number;
+  /** Ed25519 private key (PKCS#8 PEM) that signs certificates; when absent it is generated under DATA_DIR/keys. */
+  certSigningKey: string | undefined;
+  /** Printed on certificates and in credentials as the issuing organisation and the programme. */
+  issuerName: string;
+  programmeName: string;
+  /** Certificate verifications (pages, JSON, PDF uploads) allowed per client IP per minute. */
+  certVerifyLimitPerMinute: number;
 }>;
+
+/** An Ed25519 private key given as PEM or as base64 PKCS#8 DER, as PKCS#8 PEM; undefined when it is neither. */
+function toEd25519Pem(value: string): string | undefined {
+  try {
+    const key = value.includes('-----BEGIN')
+      ? createPrivateKey(value.replace(/\\n/g, '\n'))
+      : createPrivateKey({ key: Buffer.from(value.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'pkcs8' });
+    return key.asymmetricKeyType === 'ed25519' ? key.export({ format: 'pem', type: 'pkcs8' }).toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function parseTrustProxy(value: string): boolean | number | string {
   if (value === 'true') return true;
@@ -89,16 +127,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') ?? 'environment';
-    throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'} (got ${JSON.stringify(env[variable] ?? '')})`);
+    // Values that may hold credentials are never echoed back (they end up in logs).
+    const shown = /SECRET|URI|URL|KEY|PASS/i.test(variable) ? '' : ` (got ${JSON.stringify(env[variable] ?? '')})`;
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`);
   }
   const values = parsed.data;
   const dataDir = path.resolve(values.DATA_DIR);
+  const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     env: values.NODE_ENV,
     isProduction: values.NODE_ENV === 'production',
     port: values.PORT,
     mongodbUri: values.MONGODB_URI,
-    baseUrl: (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    baseUrl,
     sessionSecret: resolveSessionSecret(dataDir, values.SESSION_SECRET),
     dataDir,
     coursesDir: path.resolve(values.COURSES_DIR),
@@ -106,6 +147,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(values.TRUST_PROXY),
     ferretdbBin: values.FERRETDB_BIN,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    smtpUrl: values.SMTP_URL,
+    mailFrom: values.MAIL_FROM ?? `Procurement Academy <no-reply@${new URL(baseUrl).hostname}>`,
+    sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: values.SESSION_ABSOLUTE_HOURS,
+    certSigningKey: values.CERT_SIGNING_KEY ? toEd25519Pem(values.CERT_SIGNING_KEY) : undefined,
+    issuerName: values.ISSUER_NAME,
+    programmeName: values.PROGRAMME_NAME,
+    certVerifyLimitPerMinute: values.CERT_VERIFY_LIMIT_PER_MINUTE,
   });
 }
 

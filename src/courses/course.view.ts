@@ -1,6 +1,7 @@
 import type { CourseVersionDoc, StoredModule } from './course-version.model';
 import type { Lang } from './course-types';
 import { renderModuleHtml } from './markdown';
+import type { LearnerCourseState } from '../learning/learning.service';
 
 const courseHref = (slug: string) => `/courses/${encodeURIComponent(slug)}`;
 const moduleHref = (slug: string, module: string) => `${courseHref(slug)}/modules/${encodeURIComponent(module)}`;
@@ -12,7 +13,16 @@ function moduleLink(course: CourseVersionDoc, module: StoredModule, lang: Lang):
 }
 
 /** View model of the course page: texts in the reader's language and the module list. */
-export function buildCourseView(course: CourseVersionDoc, lang: Lang) {
+function learnerView(course: CourseVersionDoc, state: LearnerCourseState) {
+  return {
+    isEnrolled: state.isEnrolled,
+    percent: state.percent,
+    isComplete: state.isComplete,
+    continueHref: state.continueModule ? moduleHref(course.courseSlug, state.continueModule) : undefined,
+  };
+}
+
+export function buildCourseView(course: CourseVersionDoc, lang: Lang, state: LearnerCourseState) {
   const quizCount = course.modules.filter((module) => module.quiz?.questions.length).length;
   return {
     title: course.title[lang],
@@ -29,14 +39,16 @@ export function buildCourseView(course: CourseVersionDoc, lang: Lang) {
       completion: course.completion,
       quizCount,
       outcomes: course.outcomes.map((outcome) => outcome[lang]),
-      modules: course.modules.map((module) => moduleLink(course, module, lang)),
+      modules: course.modules.map((module) => ({ ...moduleLink(course, module, lang), state: state.moduleStates[module.slug] ?? 'not-started' })),
+      enrolAction: `${courseHref(course.courseSlug)}/enrol`,
       firstModuleHref: course.modules[0] ? moduleHref(course.courseSlug, course.modules[0].slug) : undefined,
     },
+    learner: learnerView(course, state),
   };
 }
 
 /** View model of a module page, or undefined when the course has no module with that slug. */
-export function buildModuleView(course: CourseVersionDoc, moduleSlug: string, lang: Lang) {
+export function buildModuleView(course: CourseVersionDoc, moduleSlug: string, lang: Lang, state: LearnerCourseState) {
   const index = course.modules.findIndex((module) => module.slug === moduleSlug);
   const module = course.modules[index];
   if (!module) return undefined;
@@ -54,7 +66,12 @@ export function buildModuleView(course: CourseVersionDoc, moduleSlug: string, la
       objectives: module.objectives[lang],
       html: renderModuleHtml(module.markdown[lang], { lang, courseSlug: course.courseSlug, glossary, references }),
       quizHref: module.quiz?.questions.length ? `${moduleHref(course.courseSlug, module.slug)}/quiz` : undefined,
+      completeAction: `${moduleHref(course.courseSlug, module.slug)}/complete`,
+      timeAction: `${moduleHref(course.courseSlug, module.slug)}/time`,
+      isCompleted: state.completedModules.has(module.slug),
+      isQuizPassed: state.passedQuizzes.has(module.slug),
     },
+    learner: learnerView(course, state),
     previous: previous ? moduleLink(course, previous, lang) : undefined,
     next: next ? moduleLink(course, next, lang) : undefined,
   };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../http/errors';
+import { getLearnerCourseState, recordModuleVisit } from '../learning/learning.service';
 import { buildCatalogueView } from '../home/home.view';
 import { buildCourseView, buildModuleView } from './course.view';
 import { getLiveCourse, getLiveCourseAsset, listPublishedCourses } from './courses.service';
@@ -34,15 +35,20 @@ coursesRouter.get('/courses/:slug', async (req, res) => {
   const parsed = slug.safeParse(req.params.slug);
   const course = parsed.success ? await getLiveCourse(parsed.data) : undefined;
   if (!course) throw new NotFound();
-  res.render('courses/show', buildCourseView(course, res.locals.contentLang));
+  const state = await getLearnerCourseState(req.user?.id, course);
+  res.render('courses/show', { ...buildCourseView(course, res.locals.contentLang, state), justCompleted: req.query.completed === '1' && state.isComplete });
 });
 
 coursesRouter.get('/courses/:slug/modules/:module', async (req, res) => {
   const params = z.object({ slug, module: slug }).safeParse(req.params);
   const course = params.success ? await getLiveCourse(params.data.slug) : undefined;
-  const view = course && params.success ? buildModuleView(course, params.data.module, res.locals.contentLang) : undefined;
-  if (!view) throw new NotFound();
-  res.render('courses/modules/show', view);
+  if (!course || !params.success || !course.modules.some((module) => module.slug === params.data.module)) throw new NotFound();
+  const state = await getLearnerCourseState(req.user?.id, course);
+  if (req.user && state.isEnrolled) {
+    // Remembering the place must never cost the learner the page.
+    await recordModuleVisit(req.user.id, course.courseSlug, params.data.module).catch((error: unknown) => req.log.warn({ err: error }, 'module visit not recorded'));
+  }
+  res.render('courses/modules/show', buildModuleView(course, params.data.module, res.locals.contentLang, state));
 });
 
 coursesRouter.get('/courses/:slug/assets/*name', async (req, res) => {

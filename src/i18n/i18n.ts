@@ -1,5 +1,7 @@
+import { accounts } from './messages/accounts';
 import { common } from './messages/common';
 import { courses } from './messages/courses';
+import { learning } from './messages/learning';
 
 export const locales = ['en', 'zh-CN'] as const;
 export type Locale = (typeof locales)[number];
@@ -8,7 +10,7 @@ export const defaultLocale: Locale = 'en';
 type Catalogue = Record<Locale, Record<string, string>>;
 
 /** Each feature keeps its strings in its own file under messages/; they are merged here. */
-const catalogues: Catalogue[] = [common, courses];
+const catalogues: Catalogue[] = [common, courses, accounts, learning];
 
 const messages: Catalogue = { en: {}, 'zh-CN': {} };
 for (const catalogue of catalogues) {

@@ -1,15 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveDatabase } from '../../src/db/resolve-database';
 import { testState, testStateFile } from './test-state';
 
 /**
  * Gets one database server for the whole run through the app's own resolver: MONGODB_URI when set (a real MongoDB,
- * or FerretDB on PostgreSQL), otherwise an embedded FerretDB on SQLite under data/test. Each test file then uses a
+ * or FerretDB on PostgreSQL), otherwise an embedded FerretDB on SQLite under data/test/run-<pid>. Each test file then uses a
  * database of its own on it.
  */
 export default async function globalSetup(): Promise<void> {
-  const dataDir = path.resolve('data', 'test');
+  // A folder per run: two test runs on one machine must not share (or stop) each other's database server.
+  const dataDir = path.resolve('data', 'test', `run-${process.pid}`);
   mkdirSync(dataDir, { recursive: true });
   const database = await resolveDatabase({
     mongodbUri: process.env.MONGODB_URI,
@@ -17,7 +18,10 @@ export default async function globalSetup(): Promise<void> {
     ferretdbBin: process.env.FERRETDB_BIN,
     log: (line) => console.log(`[test database] ${line}`),
   });
-  testState.stop = database.stop;
+  testState.stop = async () => {
+    await database.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   writeFileSync(testStateFile, JSON.stringify({ uri: database.uri, kind: database.kind }));
   process.env.TEST_MONGODB_URI = database.uri;
   console.log(`[test database] ${database.kind}`);

@@ -31,7 +31,8 @@ export async function startTestApp(label: string, overrides: Record<string, stri
   if (!dbName.startsWith('test_')) throw new Error(`refusing to use non-test database ${dbName}`);
   const connection = await connectDatabase(testDatabaseUri(), dbName);
   const config = testConfig(overrides);
-  const logger = createLogger({ level: 'silent' });
+  // TEST_LOG_LEVEL=error shows the app's logs when a test needs explaining.
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const app = buildApp({ config, logger });
   return {
     app,

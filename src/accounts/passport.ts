@@ -1,0 +1,52 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { authenticateUser, findSessionUser } from './accounts.service';
+
+export type AppPassport = InstanceType<typeof Passport>;
+
+/**
+ * One Passport instance per app (no module-level state shared between apps built in tests). The session holds only
+ * the user id; the user is read again on every request so a role change or a deleted account takes effect at once.
+ * Passport 0.7 regenerates the session on logIn and logOut (session fixation).
+ */
+export function createPassport(): AppPassport {
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: true }, (email, password, done) => {
+      // The route validated and normalised both fields with zod before calling the strategy.
+      authenticateUser(email, password).then((user) => done(null, user ?? false), done);
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, user.id));
+  passport.deserializeUser((id: unknown, done) => {
+    if (typeof id !== 'string') {
+      done(null, false);
+      return;
+    }
+    findSessionUser(id).then((user) => done(null, user ?? false), done);
+  });
+  return passport;
+}
+
+/** Runs the local strategy on an already validated body; resolves to the user or false. */
+export function authenticateLocal(passport: AppPassport, req: Request, res: Response): Promise<Express.User | false> {
+  return new Promise((resolve, reject) => {
+    const handler = passport.authenticate('local', { session: false }, (error: unknown, user: Express.User | false) => {
+      if (error) reject(error);
+      else resolve(user);
+    }) as RequestHandler;
+    handler(req, res, reject);
+  });
+}
+
+/** Starts a signed-in session: a new session id (Passport regenerates), the user id, and the sign-in time. */
+export async function signIn(req: Request, user: Express.User): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.login(user, (error: unknown) => (error ? reject(error) : resolve())));
+  req.session.loginAt = Date.now();
+}
+
+/** Ends the session: Passport drops the user id and regenerates the session. */
+export async function signOut(req: Request): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.logout((error: unknown) => (error ? reject(error) : resolve())));
+}

@@ -1,0 +1,47 @@
+import { translator, type Locale } from '../i18n/i18n';
+import { AccountToken, consumeAccountToken, findAccountToken, issueAccountToken } from './account-token.model';
+import { hashPassword } from './password-hash';
+import type { MailContext } from './registration.service';
+import { destroyUserSessions } from './session.model';
+import { User, type UserRecord } from './user.model';
+
+export const RESET_LIFETIME_MS = 60 * 60 * 1000;
+
+/**
+ * Mails a one-time reset link (valid one hour) when the email belongs to an account; does nothing otherwise.
+ * The route answers "if an account exists, we sent a link" before calling this, so the response is the same either way.
+ */
+export async function requestPasswordReset(email: string, context: MailContext): Promise<void> {
+  const user = await User.findOne({ email }, { name: 1, email: 1, profile: 1 }).lean<UserRecord>();
+  if (!user) return;
+  const token = await issueAccountToken({ purpose: 'reset', email: user.email, userId: user._id, registration: null }, RESET_LIFETIME_MS);
+  const locale = (user.profile?.preferredLanguage as Locale | undefined) ?? context.locale;
+  const t = translator(locale);
+  await context.mailer.send({
+    to: user.email,
+    lang: locale,
+    subject: t('mail.reset.subject'),
+    text: t('mail.reset.body', { name: user.name, link: `${context.baseUrl}/password/reset/${token}`, minutes: RESET_LIFETIME_MS / 60000 }),
+  });
+}
+
+/** True when a reset link can still be used (opening it uses nothing up). */
+export async function isResetTokenValid(token: string): Promise<boolean> {
+  return Boolean(await findAccountToken(token, 'reset'));
+}
+
+/**
+ * Sets a new password through a reset link. The link is used up atomically, the lockout is cleared (a reset is how
+ * a locked-out owner gets back in), every session of the user ends and the user's other reset links are deleted.
+ * Returns false when the link is unknown, expired or already used.
+ */
+export async function resetPassword(token: string, newPassword: string): Promise<boolean> {
+  const record = await consumeAccountToken(token, 'reset');
+  if (!record?.userId) return false;
+  const passwordHash = await hashPassword(newPassword);
+  const result = await User.updateOne({ _id: record.userId }, { $set: { passwordHash, failedLogins: 0, lockedUntil: null } });
+  if (result.matchedCount === 0) return false;
+  await destroyUserSessions(record.userId);
+  await AccountToken.deleteMany({ email: record.email, purpose: 'reset' });
+  return true;
+}

@@ -1,0 +1,45 @@
+import type { CatalogueEntry } from '../courses/courses.service';
+import type { Lang } from '../courses/course-types';
+import type { Translate } from '../i18n/i18n';
+import type { DashboardCourse } from './dashboard.service';
+import { certificateLinksFor } from './certificate-links';
+
+function formatDate(date: Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+}
+
+/** View model of the dashboard, with a single next-step suggestion. */
+export async function buildDashboardView(
+  dashboard: { inProgress: DashboardCourse[]; completed: DashboardCourse[]; catalogue: CatalogueEntry[] },
+  user: { id: string; name: string },
+  lang: Lang,
+  t: Translate,
+  locale: string,
+) {
+  const card = ({ course, state }: DashboardCourse) => ({
+    title: course.title[lang],
+    href: `/courses/${course.courseSlug}`,
+    percent: state.percent,
+    continueHref: state.continueModule ? `/courses/${course.courseSlug}/modules/${state.continueModule}` : `/courses/${course.courseSlug}`,
+  });
+  const certificates = await certificateLinksFor(user.id, dashboard.completed.map((row) => ({ courseSlug: row.course.courseSlug, courseVersion: row.enrolment.completedVersion ?? row.course.version })));
+  const enrolled = new Set([...dashboard.inProgress, ...dashboard.completed].map((row) => row.course.courseSlug));
+  const firstNew = dashboard.catalogue.find((course) => !enrolled.has(course.slug));
+  const current = dashboard.inProgress[0];
+  const nextStep = current
+    ? { text: t('dashboard.nextStepContinue', { course: current.course.title[lang] }), href: card(current).continueHref }
+    : firstNew
+      ? { text: dashboard.completed.length ? t('dashboard.nextStepDone') : t('dashboard.nextStepStart', { course: firstNew.title[lang] }), href: `/courses/${firstNew.slug}` }
+      : undefined;
+  return {
+    title: t('dashboard.title'),
+    name: user.name,
+    nextStep,
+    inProgress: dashboard.inProgress.map(card),
+    completed: dashboard.completed.map((row) => ({
+      ...card(row),
+      completedOn: row.enrolment.completedAt ? formatDate(row.enrolment.completedAt, locale) : '',
+      certificateHref: certificates.get(row.course.courseSlug),
+    })),
+  };
+}

@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Writes a small valid course folder: `modules` modules in both languages, each with a two-question quiz (one
+ * single choice whose answer is `a`, one true/false whose answer is `true`) unless `quizzes` is false.
+ */
+export function writeFixtureCourse(options: { slug: string; modules: number; quizzes?: boolean; maxQuizAttempts?: number; passMark?: number }): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'pa-fixture-courses-'));
+  const dir = path.join(root, options.slug);
+  mkdirSync(dir);
+  writeFileSync(
+    path.join(dir, 'course.yaml'),
+    [
+      `title: { en: "Fixture ${options.slug}", zh: "测试课程 ${options.slug}" }`,
+      'summary: { en: A course made by a test., zh: 测试生成的课程。 }',
+      'audience: { en: Tests, zh: 测试 }',
+      'level: beginner',
+      `minutes: ${options.modules * 5}`,
+      'outcomes:',
+      '  - { en: Finish, zh: 完成 }',
+      `passMark: ${options.passMark ?? 100}`,
+      `maxQuizAttempts: ${options.maxQuizAttempts ?? 0}`,
+      `completion: ${options.quizzes === false ? 'modules-only' : 'modules-and-quizzes'}`,
+      'certificate: { en: has completed the fixture course, zh: 已完成测试课程 }',
+      'references:',
+      '  S1: { title: "UNGM Help Centre", url: "https://help.ungm.org/" }',
+      'glossary: {}',
+      '',
+    ].join('\n'),
+  );
+  for (let n = 1; n <= options.modules; n += 1) {
+    const base = `${String(n).padStart(2, '0')}-module-${n}`;
+    for (const [lang, title] of [['en', `Module ${n}`], ['zh', `第 ${n} 单元`]] as const) {
+      writeFileSync(path.join(dir, `${base}.${lang}.md`), `---\norder: ${n}\ntitle: "${title}"\nminutes: 5\nobjectives:\n  - "${title}"\nreferences: [S1]\n---\nText of ${title}, secret-free.\n`);
+    }
+    if (options.quizzes !== false) {
+      writeFileSync(
+        path.join(dir, `${base}.quiz.yaml`),
+        [
+          'questions:',
+          `  - id: q${n}-choice`,
+          '    type: single',
+          `    prompt: { en: "Question one of module ${n}", zh: "第 ${n} 单元第一题" }`,
+          '    options:',
+          '      - { id: a, text: { en: Right option, zh: 正确选项 }, feedback: { en: FEEDBACK-A, zh: 反馈A } }',
+          '      - { id: b, text: { en: Wrong option, zh: 错误选项 }, feedback: { en: FEEDBACK-B, zh: 反馈B } }',
+          '    answer: a',
+          `    explanation: { en: "EXPLANATION-${n}-1", zh: "解析${n}-1" }`,
+          '    reference: S1',
+          `  - id: q${n}-truth`,
+          '    type: truefalse',
+          `    prompt: { en: "Statement of module ${n}", zh: "第 ${n} 单元判断题" }`,
+          '    answer: true',
+          `    explanation: { en: "EXPLANATION-${n}-2", zh: "解析${n}-2" }`,
+          '    reference: S1',
+          '',
+        ].join('\n'),
+      );
+    }
+  }
+  return root;
+}
