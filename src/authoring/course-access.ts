@@ -1,0 +1,33 @@
+import { Types } from 'mongoose';
+import { Forbidden } from '../http/errors';
+import { CourseStaff } from './course-staff.model';
+
+export type Actor = { id: string; role: 'learner' | 'trainer' | 'admin' };
+
+/** True when the actor may edit the course and read its reports: admins always, trainers when assigned. */
+export async function canManageCourse(actor: Actor | undefined, courseSlug: string): Promise<boolean> {
+  if (!actor) return false;
+  if (actor.role === 'admin') return true;
+  if (actor.role !== 'trainer' || !Types.ObjectId.isValid(actor.id)) return false;
+  return Boolean(await CourseStaff.exists({ courseSlug, userId: new Types.ObjectId(actor.id) }));
+}
+
+/** Throws Forbidden unless canManageCourse; services call it so the rule holds for every caller, not only routes. */
+export async function assertCanManageCourse(actor: Actor | undefined, courseSlug: string): Promise<void> {
+  if (!(await canManageCourse(actor, courseSlug))) throw new Forbidden();
+}
+
+/** Slugs of the courses a trainer manages (all courses for admins: undefined means "no restriction"). */
+export async function managedCourseSlugs(actor: Actor): Promise<string[] | undefined> {
+  if (actor.role === 'admin') return undefined;
+  if (actor.role !== 'trainer') return [];
+  const rows = await CourseStaff.find({ userId: new Types.ObjectId(actor.id) }, { courseSlug: 1, _id: 0 }).lean();
+  return rows.map((row) => row.courseSlug);
+}
+
+/** Assigns a trainer to a course (idempotent). */
+export async function assignTrainer(courseSlug: string, userId: string, assignedBy?: string): Promise<void> {
+  await CourseStaff.create({ courseSlug, userId: new Types.ObjectId(userId), ...(assignedBy ? { assignedBy: new Types.ObjectId(assignedBy) } : {}) }).catch((error: unknown) => {
+    if ((error as { code?: number }).code !== 11000) throw error;
+  });
+}
