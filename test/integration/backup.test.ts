@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose, { Types } from 'mongoose';
+import { restoreBackup, writeBackup } from '../../src/backup/backup.service';
+import { importCourses } from '../../src/courses/course-importer';
+import { CourseVersion } from '../../src/courses/course-version.model';
+import { Enrolment } from '../../src/learning/enrolment.model';
+import { recordModuleCompletion } from '../../src/learning/progress.service';
+import { ModuleCompletion } from '../../src/learning/module-completion.model';
+import { CourseAsset } from '../../src/courses/course-asset.model';
+import { startTestApp } from '../support/test-app';
+
+describe('backup and restore', () => {
+  let test: Awaited<ReturnType<typeof startTestApp>>;
+  let dir: string;
+  beforeAll(async () => {
+    test = await startTestApp('backup');
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pa-backup-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await test.close();
+  });
+
+  it('round-trips every collection with its types into an empty database, and refuses a non-empty one', async () => {
+    await importCourses(path.resolve('courses'));
+    const learnerId = new Types.ObjectId();
+    await Enrolment.create({ learnerId, courseSlug: 'bid-writing' });
+    await recordModuleCompletion(learnerId, 'bid-writing', 'compliance', 1);
+    const before = {
+      versions: await CourseVersion.countDocuments(),
+      completion: await ModuleCompletion.findOne({ learnerId }).lean(),
+      asset: await CourseAsset.findOne().lean(),
+    };
+
+    const manifest = await writeBackup(path.join(dir, 'b1'));
+    expect(manifest.collections.find((c) => c.name === 'courseVersions')?.documents).toBe(3);
+    const firstLine = readFileSync(path.join(dir, 'b1', 'collections', 'moduleCompletions.jsonl'), 'utf8').split('\n')[0]!;
+    expect(firstLine).toContain('"$oid"');
+    expect(firstLine).toContain('"$date"');
+
+    await expect(restoreBackup(path.join(dir, 'b1'))).rejects.toThrow(/not empty/);
+    await mongoose.connection.dropDatabase();
+    await restoreBackup(path.join(dir, 'b1'));
+
+    expect(await CourseVersion.countDocuments()).toBe(before.versions);
+    const completion = await ModuleCompletion.findOne({ learnerId }).lean();
+    expect(completion?._id.equals(before.completion!._id)).toBe(true);
+    expect(completion?.completedAt).toEqual(before.completion?.completedAt);
+    const asset = await CourseAsset.findOne({ sha256: before.asset!.sha256 }).lean();
+    expect(Buffer.from((asset!.data as unknown as { buffer: Uint8Array }).buffer).equals(Buffer.from((before.asset!.data as unknown as { buffer: Uint8Array }).buffer))).toBe(true);
+    await expect(ModuleCompletion.create({ learnerId, courseSlug: 'bid-writing', moduleSlug: 'compliance', courseVersion: 1 })).rejects.toMatchObject({ code: 11000 });
+  });
+});
