@@ -10,7 +10,7 @@ psql -h 127.0.0.1 -U postgres -qtc "select 1 from pg_database where datname='$pg
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 state=$(mktemp -d)
 "$ferretdb" --handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:5432/$pg_db" \
-  --listen-addr="127.0.0.1:$port" --debug-addr=- --state-dir="$state" --telemetry=disable --log-level=error &
+  --listen-addr="127.0.0.1:$port" --debug-addr=- --state-dir="$state" --telemetry=disable --log-level=error 2>"$state/ferretdb.log" &
 fpid=$!
 trap 'kill $fpid 2>/dev/null; rm -rf "$state"' EXIT
 for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done

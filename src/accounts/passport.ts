@@ -44,6 +44,10 @@ export function authenticateLocal(passport: AppPassport, req: Request, res: Resp
 export async function signIn(req: Request, user: Express.User): Promise<void> {
   await new Promise<void>((resolve, reject) => req.login(user, (error: unknown) => (error ? reject(error) : resolve())));
   req.session.loginAt = Date.now();
+  // Saved before the caller redirects: express-session's own save at the end of the response may land after the
+  // browser has already followed the redirect, which would then read the session without loginAt (and the absolute
+  // timeout check would end it). Found by the crash-safety test's 20 concurrent sign-ins.
+  await new Promise<void>((resolve, reject) => req.session.save((error: unknown) => (error ? reject(error) : resolve())));
 }
 
 /** Ends the session: Passport drops the user id and regenerates the session. */
