@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { ServiceUnavailable } from './http/errors';
 import { healthRouter } from './http/health.routes';
 import { localeMiddleware } from './http/locals';
+import { limitUrlLength } from './http/request-limits';
 import { homeRouter } from './home/home.routes';
 import { coursesRouter } from './courses/courses.routes';
 import { learningRouter } from './learning/learning.routes';
@@ -75,6 +76,7 @@ export function buildApp({ config, logger }: AppDependencies): Express {
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     }),
   );
+  app.use(limitUrlLength);
   app.use(compression());
   app.use(
     '/static',

@@ -75,7 +75,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);
 
   const app = buildApp({ config, logger });
-  const server = http.createServer(app);
+  // Header size is capped (431 beyond it); slow clients are cut off by the timeouts below.
+  const server = http.createServer({ maxHeaderSize: 16 * 1024 }, app);
   server.headersTimeout = 20000;
   server.requestTimeout = 30000;
   server.keepAliveTimeout = 5000;

@@ -87,3 +87,22 @@ describe('site pages', () => {
     });
   });
 });
+
+describe('request limits', () => {
+  let test: Awaited<ReturnType<typeof startTestApp>>;
+  beforeAll(async () => {
+    test = await startTestApp('limits');
+  });
+  afterAll(() => test.close());
+
+  it('answers 414 to an over-long query string, in the layout, without a stack trace', async () => {
+    const response = await request(test.app).get(`/courses?q=${'a'.repeat(3000)}`).expect(414);
+    expect(response.text).toContain('The address is too long');
+    expect(response.text).not.toMatch(/at \w+ \(/);
+  });
+
+  it('answers 413 to a form body over 100 kB', async () => {
+    const response = await request(test.app).post('/login').type('form').send(`email=${'a'.repeat(200 * 1024)}`);
+    expect(response.status).toBe(413);
+  });
+});
