@@ -13,5 +13,6 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'test/**', 'bench/**'], rules: { 'no-console': 'off' } },
+  { files: ['*.config.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['public/js/**'], languageOptions: { globals: { navigator: 'readonly', URLSearchParams: 'readonly', document: 'readonly', window: 'readonly' } } },
 );

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { setupAccounts } from './accounts/accounts.setup';
+import { setupCertificates } from './certificates/certificates.setup';
 import type { Config } from './config';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -18,6 +19,10 @@ import { homeRouter } from './home/home.routes';
 import { coursesRouter } from './courses/courses.routes';
 import { learningRouter } from './learning/learning.routes';
 import { dashboardRouter } from './learning/dashboard.routes';
+import { reportsRouter } from './reports/reports.routes';
+import { authoringRouter } from './authoring/authoring.routes';
+import { adminRouter } from './admin/admin.routes';
+import { DiskStorage } from './uploads/storage';
 import type { Logger } from './logger';
 
 export type AppDependencies = { config: Config; logger: Logger };
@@ -101,6 +106,14 @@ export function buildApp({ config, logger }: AppDependencies): Express {
   app.use(coursesRouter);
   app.use(learningRouter);
   app.use(dashboardRouter);
+  app.use(reportsRouter);
+  // Uploaded bytes and the authoring scratch folders live under DATA_DIR; see src/uploads/storage.ts for the seam.
+  const authoring = { storage: new DiskStorage(path.join(config.dataDir, 'uploads')), workDir: path.join(config.dataDir, 'tmp') };
+  app.use(authoringRouter(authoring));
+  // Certificates: /verify and /.well-known/certificate-keys.json are public; downloads need sign-in. Mounted before
+  // the admin router, whose `/admin` guard is admins-only, because trainers manage their courses' certificates.
+  app.use(setupCertificates({ config, logger }));
+  app.use(adminRouter(authoring));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

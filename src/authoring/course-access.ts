@@ -31,3 +31,9 @@ export async function assignTrainer(courseSlug: string, userId: string, assigned
     if ((error as { code?: number }).code !== 11000) throw error;
   });
 }
+
+/** Removes a trainer from a course; true when they were assigned. */
+export async function unassignTrainer(courseSlug: string, userId: string): Promise<boolean> {
+  const result = await CourseStaff.deleteOne({ courseSlug, userId: new Types.ObjectId(userId) });
+  return result.deletedCount === 1;
+}

@@ -1,7 +1,11 @@
 import { accounts } from './messages/accounts';
+import { admin } from './messages/admin';
+import { authoring } from './messages/authoring';
+import { certificates } from './messages/certificates';
 import { common } from './messages/common';
 import { courses } from './messages/courses';
 import { learning } from './messages/learning';
+import { reports } from './messages/reports';
 
 export const locales = ['en', 'zh-CN'] as const;
 export type Locale = (typeof locales)[number];
@@ -10,7 +14,7 @@ export const defaultLocale: Locale = 'en';
 type Catalogue = Record<Locale, Record<string, string>>;
 
 /** Each feature keeps its strings in its own file under messages/; they are merged here. */
-const catalogues: Catalogue[] = [common, courses, accounts, learning];
+const catalogues: Catalogue[] = [common, courses, accounts, learning, certificates, authoring, admin, reports];
 
 const messages: Catalogue = { en: {}, 'zh-CN': {} };
 for (const catalogue of catalogues) {

@@ -76,7 +76,7 @@ describe('crash safety', () => {
           client
             .postForm(`/courses/crash-course/modules/module-${m + 1}/complete`, { _csrf: token }, { accept: 'application/json' })
             .then(async (response) => {
-              if (response.status === 200 && (await response.json()).completed === true) acknowledged.push({ email, module: `module-${m + 1}` });
+              if (response.status === 200 && ((await response.json()) as { completed?: boolean }).completed === true) acknowledged.push({ email, module: `module-${m + 1}` });
               if (!killed && acknowledged.length >= 60) {
                 killed = true;
                 first.child.kill('SIGKILL');

@@ -31,9 +31,10 @@ export type AxeViolation = { id: string; impact: string | null; help: string; no
  */
 export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource() });
+  // Runs in the browser: the page's globals are reached through globalThis (this file compiles without DOM types).
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
+    const browserGlobals = globalThis as unknown as { axe: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    return browserGlobals.axe.run(browserGlobals.document, { resultTypes: ['violations'] });
   });
   return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }

@@ -1,0 +1,46 @@
+import { recordAudit } from '../audit/audit.service';
+import { Course } from '../courses/course.model';
+import type { Bilingual } from '../courses/course-types';
+import { HttpError } from '../http/errors';
+import { assignTrainer, managedCourseSlugs, type Actor } from './course-access';
+import { CourseDraft } from './course-draft.model';
+import { blankDraft } from './draft-convert';
+import { checkDraftContent } from './draft.service';
+import type { AuthoringContext } from './draft-folder';
+
+export type AuthorCourseRow = { slug: string; title: Bilingual; liveVersion?: number; hasDraft: boolean; draftProblems: number; draftUpdatedAt?: Date };
+
+/** The courses an author may edit: all for admins, assigned ones for trainers; with their draft state. */
+export async function listAuthorCourses(actor: Actor): Promise<AuthorCourseRow[]> {
+  const slugs = await managedCourseSlugs(actor);
+  const filterCourses = slugs ? { slug: { $in: slugs } } : {};
+  const filterDrafts = slugs ? { courseSlug: { $in: slugs } } : {};
+  const [courses, drafts] = await Promise.all([
+    Course.find(filterCourses, { slug: 1, title: 1, currentVersion: 1, _id: 0 }).lean(),
+    CourseDraft.find(filterDrafts, { courseSlug: 1, 'meta.title': 1, problems: 1, updatedAt: 1, _id: 0 }).lean(),
+  ]);
+  const rows = new Map<string, AuthorCourseRow>();
+  for (const course of courses) rows.set(course.slug, { slug: course.slug, title: course.title, liveVersion: course.currentVersion, hasDraft: false, draftProblems: 0 });
+  for (const draft of drafts) {
+    const row = rows.get(draft.courseSlug) ?? { slug: draft.courseSlug, title: draft.meta.title, hasDraft: true, draftProblems: 0 };
+    Object.assign(row, { title: draft.meta.title, hasDraft: true, draftProblems: draft.problems?.length ?? 0, draftUpdatedAt: draft.updatedAt });
+    rows.set(draft.courseSlug, row);
+  }
+  return [...rows.values()].sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+/** Creates a course as a draft; its creator is assigned to it, so a trainer can go on editing what they made. */
+export async function createCourse(context: AuthoringContext, actor: Actor, input: { slug: string; title: Bilingual }): Promise<void> {
+  if (actor.role !== 'trainer' && actor.role !== 'admin') throw new HttpError(403, 'error.403.body');
+  if (await Course.exists({ slug: input.slug })) throw new HttpError(409, 'authoring.slugTaken');
+  const content = blankDraft(input.title);
+  const checked = await checkDraftContent(context, input.slug, content);
+  try {
+    await CourseDraft.create({ courseSlug: input.slug, baseVersion: 0, ...content, problems: checked.problems, revision: 1, updatedBy: actor.id });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw new HttpError(409, 'authoring.slugTaken');
+    throw error;
+  }
+  await assignTrainer(input.slug, actor.id, actor.id);
+  await recordAudit({ actorId: actor.id, action: 'course.create', targetType: 'course', targetId: input.slug, before: null, after: { title: input.title } });
+}

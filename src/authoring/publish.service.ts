@@ -1,0 +1,38 @@
+import { recordAudit } from '../audit/audit.service';
+import { publishCourseVersion } from '../courses/course-publisher';
+import { HttpError } from '../http/errors';
+import type { Actor } from './course-access';
+import { CourseDraft } from './course-draft.model';
+import { folderAssetReader, withCheckedFolder, type AuthoringContext } from './draft-folder';
+import { deleteUnusedUploads, getWorkingCopy } from './draft.service';
+import type { DraftProblem } from './draft-types';
+
+export type PublishResult = { status: 'published'; version: number; isUnchanged: boolean } | { status: 'invalid'; problems: DraftProblem[] };
+
+/**
+ * Publishes the draft as the next version: the same validator as `courses:check` runs on it, then the same
+ * publisher as the importer stores it. Learners keep their progress on every module whose slug is unchanged.
+ * The draft is then removed (unless someone saved it meanwhile: that newer draft stays to be published).
+ */
+export async function publishDraft(context: AuthoringContext, actor: Actor, slug: string): Promise<PublishResult> {
+  const copy = await getWorkingCopy(actor, slug);
+  if (!copy.isDraft) throw new HttpError(409, 'authoring.nothingToPublish');
+  const outcome = await withCheckedFolder(context, slug, copy.content, async ({ dir, result, problems }) => {
+    if (!result.course) return { status: 'invalid' as const, problems };
+    const published = await publishCourseVersion(result.course, 'authoring', folderAssetReader(dir));
+    return { status: 'published' as const, version: published.version, isUnchanged: published.status === 'unchanged', contentHash: result.course.contentHash };
+  });
+  if (outcome.status === 'invalid') {
+    await CourseDraft.updateOne({ courseSlug: slug, revision: copy.revision }, { $set: { problems: outcome.problems } });
+    return outcome;
+  }
+  const removed = await CourseDraft.deleteOne({ courseSlug: slug, revision: copy.revision });
+  // Published bytes now live in courseAssets; the upload copies are no longer needed.
+  if (removed.deletedCount === 1) await deleteUnusedUploads(context, copy.content, undefined);
+  await recordAudit({
+    actorId: actor.id, action: 'course.publish', targetType: 'course', targetId: slug,
+    before: copy.live ? { version: copy.live.version, contentHash: copy.live.contentHash } : null,
+    after: { version: outcome.version, contentHash: outcome.contentHash, draftRevision: copy.revision },
+  });
+  return { status: 'published', version: outcome.version, isUnchanged: outcome.isUnchanged };
+}

@@ -1,0 +1,97 @@
+import { recordAudit } from '../audit/audit.service';
+import { assertCanManageCourse, managedCourseSlugs, type Actor } from '../authoring/course-access';
+import { parseCode } from './certificate-code';
+import { SERIAL_PATTERN } from './certificate-format';
+import { isRecordSignatureValid, signRecord } from './certificate-signature';
+import { Certificate, type CertificateDoc, type RevocationReason } from './certificate.model';
+import { keyRing } from './certificates.context';
+import { auditSnapshot, createCertificate, searchableName } from './certificates.service';
+
+export type { Actor };
+export type AdminFailure = 'not_found' | 'not_valid' | 'invalid_record' | 'same_name';
+
+/**
+ * A stored certificate the actor may change: it exists, the actor manages its course (admins: every course;
+ * trainers: the courses assigned to them; otherwise Forbidden), it is valid, and its record is untouched.
+ */
+async function changeable(actor: Actor, serial: string): Promise<CertificateDoc | AdminFailure> {
+  const doc = await Certificate.findOne({ serial }).lean<CertificateDoc>();
+  if (!doc) return 'not_found';
+  await assertCanManageCourse(actor, doc.courseSlug);
+  // Re-signing an altered record would launder the alteration.
+  if (!isRecordSignatureValid(keyRing(), doc)) return 'invalid_record';
+  return doc.status === 'valid' ? doc : 'not_valid';
+}
+
+/**
+ * Sets a new status on a valid certificate and re-signs the record, in one conditional update of the whole signed
+ * state (a lost race leaves one complete, signed state, never a mix).
+ */
+async function changeStatus(doc: CertificateDoc, changes: Partial<CertificateDoc>): Promise<CertificateDoc> {
+  const next: CertificateDoc = { ...doc, ...changes };
+  next.signature = signRecord(keyRing(), next);
+  const { _id: _ignored, ...fields } = next as CertificateDoc & { _id?: unknown };
+  await Certificate.updateOne({ serial: doc.serial, status: 'valid' }, { $set: fields });
+  return next;
+}
+
+/** Revokes a certificate with a public reason category and an internal note. */
+export async function revokeCertificate(actor: Actor, input: { serial: string; reason: RevocationReason; note: string }, now = new Date()): Promise<CertificateDoc | AdminFailure> {
+  const doc = await changeable(actor, input.serial);
+  if (typeof doc === 'string') return doc;
+  const revoked = await changeStatus(doc, { status: 'revoked', revokedAt: now, revocationReason: input.reason, revocationNote: input.note || null });
+  await recordAudit({ actorId: actor.id, action: 'certificate.revoke', targetType: 'certificate', targetId: doc.serial, before: auditSnapshot(doc), after: auditSnapshot(revoked) }, now);
+  return revoked;
+}
+
+/**
+ * Corrects the holder name: issues a new certificate (new serial and code) with the corrected name, then marks the
+ * old one superseded by it. Safe to repeat after a crash: the replacement is keyed to the old serial.
+ */
+export async function correctCertificateName(actor: Actor, input: { serial: string; name: string }, now = new Date()): Promise<{ old: CertificateDoc; replacement: CertificateDoc } | AdminFailure> {
+  const doc = await changeable(actor, input.serial);
+  if (typeof doc === 'string') return doc;
+  if (doc.holderName === input.name) return 'same_name';
+  const { doc: replacement, isNew } = await createCertificate({
+    issueKey: `supersedes:${doc.serial}`,
+    learnerId: doc.learnerId,
+    holderName: input.name,
+    courseSlug: doc.courseSlug,
+    courseVersion: doc.courseVersion,
+    courseTitle: doc.courseTitle,
+    completedAt: doc.completedAt,
+    supersedes: doc.serial,
+  });
+  const old = await changeStatus(doc, { status: 'superseded', supersededAt: now, supersededBy: replacement.serial });
+  if (isNew) await recordAudit({ actorId: actor.id, action: 'certificate.issue', targetType: 'certificate', targetId: replacement.serial, before: null, after: auditSnapshot(replacement) }, now);
+  await recordAudit({ actorId: actor.id, action: 'certificate.correct-name', targetType: 'certificate', targetId: doc.serial, before: auditSnapshot(doc), after: auditSnapshot(old) }, now);
+  return { old, replacement };
+}
+
+export const ADMIN_PAGE_SIZE = 25;
+
+const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Certificates for the admin list, newest first, one page at a time, limited to the courses a trainer manages. The
+ * query may be a serial, a verification code (any spelling parseCode accepts) or part of a holder's name.
+ */
+export async function searchCertificates(actor: Actor, query: string, page: number): Promise<{ items: CertificateDoc[]; page: number; hasNext: boolean }> {
+  const trimmed = query.trim();
+  const code = parseCode(trimmed);
+  const slugs = await managedCourseSlugs(actor);
+  const match = !trimmed
+    ? {}
+    : SERIAL_PATTERN.test(trimmed.toUpperCase())
+      ? { serial: trimmed.toUpperCase() }
+      : code.ok
+        ? { code: code.code }
+        : { holderSearch: { $regex: escapeRegex(searchableName(trimmed)) } };
+  const filter = slugs === undefined ? match : { ...match, courseSlug: { $in: slugs } };
+  const docs = await Certificate.find(filter)
+    .sort({ issuedAt: -1 })
+    .skip((page - 1) * ADMIN_PAGE_SIZE)
+    .limit(ADMIN_PAGE_SIZE + 1)
+    .lean<CertificateDoc[]>();
+  return { items: docs.slice(0, ADMIN_PAGE_SIZE), page, hasNext: docs.length > ADMIN_PAGE_SIZE };
+}

@@ -1,0 +1,90 @@
+import { Router, type RequestHandler } from 'express';
+import { requireRole, requireUser } from '../accounts/auth.middleware';
+import { canManageCourse } from '../authoring/course-access';
+import { Forbidden, HttpError, NotFound } from '../http/errors';
+import type { Locale, Translate } from '../i18n/i18n';
+import { isRecordSignatureValid } from './certificate-signature';
+import type { CertificateDoc } from './certificate.model';
+import { certificateSettings, keyRing } from './certificates.context';
+import { serialParam } from './certificates.schemas';
+import { certificatePdf, findCertificate, listLearnerCertificates, toCertificateView } from './certificates.service';
+import { buildLearnerCertificatesView } from './certificates.view';
+import { signCredentialJwt } from './credential';
+
+const requireStaff = requireRole('trainer', 'admin');
+
+/** Loads the certificate named by :serial into res.locals; 404 for a malformed or unknown serial. */
+const loadCertificate: RequestHandler = async (req, res, next) => {
+  const serial = serialParam.safeParse(req.params.serial);
+  const doc = serial.success ? await findCertificate(serial.data) : null;
+  if (!doc) throw new NotFound();
+  res.locals.certificate = doc;
+  next();
+};
+
+/**
+ * The holder may download their certificate; anyone else must be staff: an admin, or a trainer assigned to the
+ * certificate's course. A revoked or replaced certificate is no longer handed out, except to staff.
+ */
+const requireOwnerOrStaff: RequestHandler = (req, res, next) => {
+  const doc = res.locals.certificate as CertificateDoc;
+  if (req.user?.id !== doc.learnerId) {
+    requireStaff(req, res, (error?: unknown) => {
+      if (error) {
+        next(error);
+        return;
+      }
+      canManageCourse({ id: req.user!.id, role: req.user!.role }, doc.courseSlug).then((allowed) => next(allowed ? undefined : new Forbidden()), next);
+    });
+    return;
+  }
+  if (doc.status !== 'valid') throw new HttpError(410, 'certificates.gone');
+  next();
+};
+
+function attachment(filename: string): string {
+  return `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '')}"`;
+}
+
+/** The signed-in learner's certificates, and the downloads (PDF and Open Badges credential). */
+export function certificatesRoutes(): Router {
+  const router = Router();
+
+  router.get('/certificates', requireUser, async (req, res) => {
+    const certificates = await listLearnerCertificates(req.user!.id);
+    res.set('Cache-Control', 'no-store');
+    res.render('certificates/index', buildLearnerCertificatesView(certificates, res.locals.t as Translate, res.locals.locale as Locale));
+  });
+
+  router.get('/certificates/:serial.pdf', requireUser, loadCertificate, requireOwnerOrStaff, async (_req, res) => {
+    const doc = res.locals.certificate as CertificateDoc;
+    const pdf = await certificatePdf(doc);
+    if (!pdf) throw new HttpError(409, 'verify.status.invalid.body');
+    res.set({
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': attachment(`${doc.serial}.pdf`),
+      'Content-Length': String(pdf.length),
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(pdf);
+  });
+
+  router.get('/certificates/:serial/credential.jwt', requireUser, loadCertificate, requireOwnerOrStaff, (_req, res) => {
+    const doc = res.locals.certificate as CertificateDoc;
+    // A credential states that the certificate holds: only for a valid one, and never for an altered record
+    // (signing it would launder the alteration).
+    if (doc.status !== 'valid') throw new HttpError(410, 'certificates.gone');
+    if (!isRecordSignatureValid(keyRing(), doc)) throw new HttpError(409, 'verify.status.invalid.body');
+    const jwt = signCredentialJwt(toCertificateView(doc), certificateSettings().baseUrl, keyRing());
+    res.set({
+      'Content-Type': 'application/jwt',
+      'Content-Disposition': attachment(`${doc.serial}-credential.jwt`),
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.send(jwt);
+  });
+
+  return router;
+}

@@ -1,0 +1,103 @@
+import { Course } from '../courses/course.model';
+import { getCourseVersion } from '../courses/courses.service';
+import { CourseTally, collectTallies, type ScanProgress } from './report-collect';
+import { composeSnapshot } from './report-compose';
+import { publishSnapshot, readHead, readSummary, SnapshotGone, type LoadedSnapshot } from './report-store';
+import type { SnapshotLayout } from './report-types';
+
+/** Snapshots older than this are rebuilt in the background when a report is opened (the old one is shown meanwhile). */
+export const REPORT_MAX_AGE_MS = 15 * 60 * 1000;
+
+export type BuildResult = { courses: number; learners: number; durationMs: number };
+export type BuildOptions = { progress?: ScanProgress; layout?: SnapshotLayout };
+
+/**
+ * Builds the report snapshots of every course: one streaming read of each collection for all courses together
+ * (see report-collect.ts), then per course the aggregates, the learner table and its search and filter indexes.
+ */
+export async function buildReportSnapshots(options: BuildOptions = {}): Promise<BuildResult> {
+  const started = Date.now();
+  const courses = await Course.find({}, { slug: 1, currentVersion: 1, _id: 0 }).lean();
+  const tallies = new Map<string, CourseTally>();
+  for (const course of courses) {
+    const version = await getCourseVersion(course.slug, course.currentVersion);
+    if (version) tallies.set(course.slug, new CourseTally(version));
+  }
+  const profiles = await collectTallies(tallies, options.progress);
+  let learners = 0;
+  for (const [slug, tally] of tallies) {
+    const composing = Date.now();
+    const composed = composeSnapshot(tally, profiles, started, options.layout);
+    const writing = Date.now();
+    await publishSnapshot(slug, composed, Date.now() - started);
+    options.progress?.(`${slug}: composed in ${writing - composing} ms, written in ${Date.now() - writing} ms`, composed.summary.learnerCount, Date.now() - composing);
+    learners += composed.summary.learnerCount;
+  }
+  return { courses: tallies.size, learners, durationMs: Date.now() - started };
+}
+
+let running: Promise<BuildResult> | undefined;
+let queued: Promise<BuildResult> | undefined;
+
+/**
+ * Rebuilds the snapshots, one build at a time in this process. A request made while a build runs is answered by
+ * the next build (which starts when the running one ends, and serves every request made meanwhile), so the
+ * figures always include what was recorded before the request.
+ */
+export function refreshReports(options: BuildOptions = {}): Promise<BuildResult> {
+  if (!running) {
+    running = buildReportSnapshots(options).finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+  queued ??= running
+    .catch(() => undefined)
+    .then(() => {
+      queued = undefined;
+      return refreshReports(options);
+    });
+  return queued;
+}
+
+export const isRefreshing = () => running !== undefined;
+
+export type SnapshotState = { state: 'ready'; snapshot: LoadedSnapshot; isStale: boolean } | { state: 'preparing' };
+
+/**
+ * The current snapshot of a course's report. With none yet, a build starts and is awaited up to `waitMs` (small
+ * databases are ready at once; a large first build answers "preparing"). A stale one is served while a
+ * background rebuild runs; `onBackgroundError` receives what such a build throws.
+ */
+export async function loadSnapshot(courseSlug: string, options: { waitMs: number; onBackgroundError: (error: unknown) => void; now?: number }): Promise<SnapshotState> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await loadSnapshotOnce(courseSlug, options);
+    } catch (error) {
+      // The head was read just before a rebuild replaced the snapshot: read the new head.
+      if (!(error instanceof SnapshotGone) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function loadSnapshotOnce(courseSlug: string, options: { waitMs: number; onBackgroundError: (error: unknown) => void; now?: number }): Promise<SnapshotState> {
+  let head = await readHead(courseSlug);
+  if (!head?.current) {
+    const build = refreshReports();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.waitMs);
+    });
+    const outcome = await Promise.race([build, timeout]).finally(() => clearTimeout(timer));
+    if (outcome === 'timeout') {
+      build.catch(options.onBackgroundError);
+      return { state: 'preparing' };
+    }
+    head = await readHead(courseSlug);
+    if (!head?.current) return { state: 'preparing' };
+  }
+  const current = head.current;
+  const isStale = (options.now ?? Date.now()) - current.builtAt.getTime() > REPORT_MAX_AGE_MS;
+  if (isStale) refreshReports().catch(options.onBackgroundError);
+  return { state: 'ready', snapshot: { parts: current, summary: await readSummary(current) }, isStale };
+}

@@ -1,0 +1,178 @@
+import type { mongo } from 'mongoose';
+import { User, enterpriseSizes } from '../accounts/user.model';
+import { Certificate } from '../certificates/certificate.model';
+import type { CourseVersionDoc } from '../courses/course-version.model';
+import { Enrolment } from '../learning/enrolment.model';
+import { ModuleCompletion } from '../learning/module-completion.model';
+import { ModuleTime, ModuleVisit } from '../learning/module-activity.model';
+import { QuizAttempt } from '../learning/quiz-attempt.model';
+
+type Document = mongo.Document;
+
+export type Profile = { name: string; email: string; size: number; women: number; language: number; region: string };
+export type QuestionTally = { responses: number; correct: number; wrong: Map<string, number>; correctSet: Set<string> };
+
+/**
+ * Everything the report of one course needs, gathered in one streaming pass over each collection. Per learner it
+ * keeps numbers in typed arrays (about 40 bytes per learner and module), never documents.
+ */
+export class CourseTally {
+  readonly moduleIndex: Map<string, number>;
+  readonly moduleCount: number;
+  readonly learnerIndex = new Map<string, number>();
+  readonly learnerIds: string[] = [];
+  readonly enrolledAt: number[] = [];
+  readonly completedAt: number[] = [];
+  startedAny = new Uint8Array(0);
+  certified = new Uint8Array(0);
+  visitedAt = new Float64Array(0);
+  moduleCompletedAt = new Float64Array(0);
+  seconds = new Float64Array(0);
+  views = new Uint32Array(0);
+  totalSeconds = new Float64Array(0);
+  /** Flat records of six numbers: learner, module, attempt number, score, passed, submitted at. */
+  readonly attempts: number[] = [];
+  readonly questions = new Map<string, QuestionTally>();
+
+  constructor(readonly course: CourseVersionDoc) {
+    this.moduleIndex = new Map(course.modules.map((module, i) => [module.slug, i]));
+    this.moduleCount = course.modules.length;
+    for (const module of course.modules) {
+      for (const question of module.quiz?.questions ?? []) {
+        const correct = typeof question.answer === 'boolean' ? [String(question.answer)] : question.answer;
+        this.questions.set(`${module.slug}\u0000${question.id}`, { responses: 0, correct: 0, wrong: new Map(), correctSet: new Set(correct) });
+      }
+    }
+  }
+
+  addEnrolment(learnerId: string, enrolledAt: number, completedAt: number | undefined): void {
+    if (this.learnerIndex.has(learnerId)) return;
+    this.learnerIndex.set(learnerId, this.learnerIds.length);
+    this.learnerIds.push(learnerId);
+    this.enrolledAt.push(enrolledAt);
+    this.completedAt.push(completedAt ?? 0);
+  }
+
+  /** Sizes the per-learner arrays once every enrolment is known. */
+  allocate(): void {
+    const n = this.learnerIds.length;
+    const cells = n * this.moduleCount;
+    this.startedAny = new Uint8Array(n);
+    this.certified = new Uint8Array(n);
+    this.totalSeconds = new Float64Array(n);
+    this.visitedAt = new Float64Array(cells);
+    this.moduleCompletedAt = new Float64Array(cells);
+    this.seconds = new Float64Array(cells);
+    this.views = new Uint32Array(cells);
+  }
+
+  /** Learner and module positions of an activity record; the module is -1 when the live version no longer has it. */
+  locate(learnerId: string, moduleSlug: string): { learner: number; cell: number } | undefined {
+    const learner = this.learnerIndex.get(learnerId);
+    if (learner === undefined) return undefined;
+    const module = this.moduleIndex.get(moduleSlug);
+    return { learner, cell: module === undefined ? -1 : learner * this.moduleCount + module };
+  }
+}
+
+export type ScanProgress = (collection: string, documents: number, ms: number) => void;
+
+async function scan(collection: mongo.Collection, projection: Document, onDocument: (doc: Document) => void, progress?: ScanProgress): Promise<void> {
+  const started = Date.now();
+  let count = 0;
+  // No filter on purpose: the report covers every course, and on FerretDB's SQLite backend any filter other than
+  // a lone _id is evaluated after reading the whole table anyway.
+  for await (const doc of collection.find({}, { projection, batchSize: 5000 })) {
+    onDocument(doc);
+    count += 1;
+  }
+  progress?.(collection.collectionName, count, Date.now() - started);
+}
+
+const hex = (value: unknown) => String(value);
+const time = (value: unknown) => (value instanceof Date ? value.getTime() : 0);
+
+function profileOf(doc: Document): Profile {
+  const profile = (doc.profile ?? {}) as Record<string, unknown>;
+  const size = enterpriseSizes.indexOf(profile.enterpriseSize as (typeof enterpriseSizes)[number]);
+  return {
+    name: String(doc.name ?? ''),
+    email: String(doc.email ?? ''),
+    size: size < 0 ? 4 : size,
+    women: profile.womenOwned === true ? 0 : profile.womenOwned === false ? 1 : 2,
+    language: profile.preferredLanguage === 'en' ? 0 : profile.preferredLanguage === 'zh-CN' ? 1 : 2,
+    region: typeof profile.region === 'string' ? profile.region.trim() : '',
+  };
+}
+
+/** Reads every collection once and fills one tally per course; returns the profiles of enrolled learners. */
+export async function collectTallies(tallies: Map<string, CourseTally>, progress?: ScanProgress): Promise<Map<string, Profile>> {
+  await scan(Enrolment.collection, { learnerId: 1, courseSlug: 1, enrolledAt: 1, completedAt: 1 }, (doc) => {
+    tallies.get(doc.courseSlug as string)?.addEnrolment(hex(doc.learnerId), time(doc.enrolledAt), doc.completedAt ? time(doc.completedAt) : undefined);
+  }, progress);
+  for (const tally of tallies.values()) tally.allocate();
+
+  const profiles = new Map<string, Profile>();
+  const tallyList = [...tallies.values()];
+  const isEnrolled = (id: string) => tallyList.some((tally) => tally.learnerIndex.has(id));
+  const activity = (doc: Document) => tallies.get(doc.courseSlug as string)?.locate(hex(doc.learnerId), doc.moduleSlug as string);
+  // The other collections depend only on the enrolments: read them concurrently (FerretDB decodes each on its own
+  // goroutine, so both cores work).
+  await Promise.all([
+    scan(User.collection, { name: 1, email: 1, profile: 1 }, (doc) => {
+      const id = hex(doc._id);
+      if (isEnrolled(id)) profiles.set(id, profileOf(doc));
+    }, progress),
+    scan(ModuleVisit.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1 }, (doc) => {
+      const tally = tallies.get(doc.courseSlug as string);
+      const at = activity(doc);
+      if (!tally || !at) return;
+      tally.startedAny[at.learner] = 1;
+      if (at.cell >= 0) tally.visitedAt[at.cell] = time(doc.firstVisitedAt);
+    }, progress),
+    scan(ModuleCompletion.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1 }, (doc) => {
+      const tally = tallies.get(doc.courseSlug as string);
+      const at = activity(doc);
+      if (!tally || !at) return;
+      tally.startedAny[at.learner] = 1;
+      if (at.cell >= 0) tally.moduleCompletedAt[at.cell] = time(doc.completedAt);
+    }, progress),
+    scan(ModuleTime.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1 }, (doc) => {
+      const tally = tallies.get(doc.courseSlug as string);
+      const at = activity(doc);
+      if (!tally || !at) return;
+      const seconds = Number(doc.seconds) || 0;
+      tally.totalSeconds[at.learner] = (tally.totalSeconds[at.learner] ?? 0) + seconds;
+      if (at.cell < 0) return;
+      tally.seconds[at.cell] = (tally.seconds[at.cell] ?? 0) + seconds;
+      tally.views[at.cell] = (tally.views[at.cell] ?? 0) + 1;
+    }, progress),
+    scan(QuizAttempt.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1 }, (doc) => {
+      const tally = tallies.get(doc.courseSlug as string);
+      const at = activity(doc);
+      if (!tally || !at || at.cell < 0) return;
+      const module = at.cell - at.learner * tally.moduleCount;
+      tally.attempts.push(at.learner, module, Number(doc.attemptNumber) || 0, Number(doc.score) || 0, doc.isPassed ? 1 : 0, time(doc.submittedAt));
+      if (doc.attemptNumber !== 1) return;
+      for (const answer of (doc.answers ?? []) as { questionId?: string; chosen?: string[]; isCorrect?: boolean }[]) {
+        const question = tally.questions.get(`${doc.moduleSlug as string}\u0000${answer.questionId ?? ''}`);
+        if (!question) continue;
+        question.responses += 1;
+        if (answer.isCorrect) {
+          question.correct += 1;
+          continue;
+        }
+        for (const choice of answer.chosen ?? []) {
+          if (!question.correctSet.has(choice)) question.wrong.set(choice, (question.wrong.get(choice) ?? 0) + 1);
+        }
+      }
+    }, progress),
+    scan(Certificate.collection, { learnerId: 1, courseSlug: 1, status: 1 }, (doc) => {
+      if (doc.status !== 'valid') return;
+      const tally = tallies.get(doc.courseSlug as string);
+      const learner = tally?.learnerIndex.get(hex(doc.learnerId));
+      if (tally && learner !== undefined) tally.certified[learner] = 1;
+    }, progress),
+  ]);
+  return profiles;
+}

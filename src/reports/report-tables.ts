@@ -1,0 +1,122 @@
+import type { Lang } from '../courses/course-types';
+import type { Translate } from '../i18n/i18n';
+import type { CsvValue } from './report-csv';
+import { funnelOf, isLikelyContentProblem, outcomesOf, percent, sumDays, type DayRange } from './report-figures';
+import {
+  FUNNEL_STEPS, GROUP_DIMENSIONS, LANGUAGE_KEYS, SIZE_KEYS, WOMEN_KEYS, type LearnerDetail, type LearnerRow, type ReportSummary,
+} from './report-types';
+
+/**
+ * Every report table as a header and rows of plain values: the page renders them, the CSV export writes them, so
+ * both always show the same figures. Percentages are numbers 0-100 (null when there is nothing to divide by).
+ */
+export type Table = { header: string[]; rows: CsvValue[][] };
+
+export const isoDate = (time: number | null) => (time ? new Date(time).toISOString().slice(0, 10) : null);
+export const isoMinute = (time: number | null) => (time ? new Date(time).toISOString().slice(0, 16).replace('T', ' ') : null);
+export const minutes = (seconds: number | null) => (seconds === null ? null : Math.round(seconds / 6) / 10);
+
+export function funnelTable(summary: ReportSummary, range: DayRange, t: Translate): Table {
+  const funnel = funnelOf(sumDays(summary, range));
+  return {
+    header: [t('reports.funnel.step'), t('reports.funnel.learners'), t('reports.funnel.share')],
+    rows: FUNNEL_STEPS.map((step) => [t(`reports.funnel.${step}`), funnel[step], percent(funnel[step], funnel.enrolled)]),
+  };
+}
+
+export function modulesTable(summary: ReportSummary, lang: Lang, t: Translate): Table {
+  return {
+    header: [t('reports.modules.module'), t('reports.modules.started'), t('reports.modules.completed'), t('reports.modules.share'), t('reports.modules.median'), t('reports.modules.timed')],
+    rows: summary.modules.map((module) => [module.title[lang], module.started, module.completed, percent(module.completed, module.started), minutes(module.medianSeconds), module.timedLearners]),
+  };
+}
+
+export function quizTable(summary: ReportSummary, lang: Lang, t: Translate): Table {
+  const titles = new Map(summary.modules.map((module) => [module.slug, module.title[lang]]));
+  const answerLabel = (id: string, label: { en: string; zh: string }, type: string) => (type === 'truefalse' ? t(`quiz.${id}`) : label[lang]);
+  return {
+    header: [t('reports.quiz.module'), t('reports.quiz.id'), t('reports.quiz.question'), t('reports.quiz.responses'), t('reports.quiz.correct'), t('reports.quiz.topWrong'), t('reports.quiz.topWrongCount'), t('reports.quiz.flag')],
+    rows: summary.questions.map((question) => [
+      titles.get(question.moduleSlug) ?? question.moduleSlug,
+      question.questionId,
+      question.prompt[lang],
+      question.responses,
+      percent(question.correct, question.responses),
+      question.topWrong ? answerLabel(question.topWrong.id, question.topWrong.label, question.type) : null,
+      question.topWrong?.count ?? 0,
+      isLikelyContentProblem(question) ? t('reports.quiz.flagged') : null,
+    ]),
+  };
+}
+
+/** Label of a group of a breakdown: a translated category, a region name as written by learners, or "not stated". */
+export function groupLabel(dimension: (typeof GROUP_DIMENSIONS)[number], key: string, isUnknown: boolean, t: Translate): string {
+  if (isUnknown) return t('reports.notStated');
+  return dimension === 'region' ? key : t(`reports.${dimension}.${key}`);
+}
+
+export function outcomesTables(summary: ReportSummary, range: DayRange, t: Translate): { dimension: string; table: Table }[] {
+  const outcomes = outcomesOf(summary, sumDays(summary, range));
+  return GROUP_DIMENSIONS.map((dimension) => ({
+    dimension,
+    table: {
+      header: [t('reports.outcomes.group'), t('reports.outcomes.enrolled'), t('reports.outcomes.completed'), t('reports.outcomes.share')],
+      rows: outcomes[dimension].map((group) => [groupLabel(dimension, group.key, group.isUnknown, t), group.enrolled, group.completed, percent(group.completed, group.enrolled)]),
+    },
+  }));
+}
+
+/** All breakdowns in one table (for the CSV), the breakdown named in the first column. */
+export function outcomesTable(summary: ReportSummary, range: DayRange, t: Translate): Table {
+  const tables = outcomesTables(summary, range, t);
+  return {
+    header: [t('reports.outcomes.dimension'), ...tables[0]!.table.header],
+    rows: tables.flatMap(({ dimension, table }) => table.rows.map((row) => [t(`reports.dimension.${dimension}`), ...row])),
+  };
+}
+
+export function profileLabels(row: LearnerRow, summary: ReportSummary, t: Translate) {
+  const region = summary.regions[row.region];
+  return {
+    size: groupLabel('size', SIZE_KEYS[row.size] ?? 'unknown', row.size === SIZE_KEYS.length - 1, t),
+    women: groupLabel('women', WOMEN_KEYS[row.women] ?? 'unknown', row.women === WOMEN_KEYS.length - 1, t),
+    region: region ?? t('reports.notStated'),
+    language: groupLabel('language', LANGUAGE_KEYS[row.language] ?? 'unknown', row.language === LANGUAGE_KEYS.length - 1, t),
+  };
+}
+
+export function learnersHeader(t: Translate): string[] {
+  return [
+    t('reports.learners.name'), t('reports.learners.email'), t('reports.dimension.size'), t('reports.dimension.women'), t('reports.dimension.region'),
+    t('reports.dimension.language'), t('reports.learners.enrolledOn'), t('reports.learners.modules'), t('reports.learners.minutes'),
+    t('reports.learners.completedOn'), t('reports.learners.certified'),
+  ];
+}
+
+export function learnerCells(row: LearnerRow, summary: ReportSummary, t: Translate): CsvValue[] {
+  const labels = profileLabels(row, summary, t);
+  return [
+    row.name, row.email, labels.size, labels.women, labels.region, labels.language, isoDate(row.enrolledAt), row.modulesCompleted, minutes(row.seconds),
+    isoDate(row.completedAt), row.isCertified ? t('reports.learners.yes') : t('reports.learners.no'),
+  ];
+}
+
+export function learnerModulesTable(detail: LearnerDetail, summary: ReportSummary, lang: Lang, t: Translate): Table {
+  const activity = new Map(detail.modules.map((entry) => [entry[0], entry]));
+  return {
+    header: [t('reports.modules.module'), t('reports.learner.visited'), t('reports.learner.moduleCompleted'), t('reports.learners.minutes'), t('reports.learner.views')],
+    rows: summary.modules.map((module, i) => {
+      const [, visited, completed, seconds, views] = activity.get(i) ?? [i, 0, 0, 0, 0];
+      return [module.title[lang], isoMinute(visited || null), isoMinute(completed || null), minutes(seconds), views];
+    }),
+  };
+}
+
+export function learnerAttemptsTable(detail: LearnerDetail, summary: ReportSummary, lang: Lang, t: Translate): Table {
+  return {
+    header: [t('reports.modules.module'), t('reports.learner.attempt'), t('reports.learner.score'), t('reports.learner.passed'), t('reports.learner.submitted')],
+    rows: detail.attempts.map(([module, number, score, passed, at]) => [
+      summary.modules[module]?.title[lang] ?? '', number, score, passed ? t('reports.learners.yes') : t('reports.learners.no'), isoMinute(at),
+    ]),
+  };
+}

@@ -1,0 +1,136 @@
+import { Router, type Request, type Response } from 'express';
+import { requireRole } from '../accounts/auth.middleware';
+import type { Actor } from '../authoring/course-access';
+import { NotFound, ServiceUnavailable } from '../http/errors';
+import type { Translate } from '../i18n/i18n';
+import { CSV_BOM, csvDocument, csvLine } from './report-csv';
+import { funnelTable, learnerAttemptsTable, learnerCells, learnerModulesTable, learnersHeader, modulesTable, outcomesTable, quizTable, type Table } from './report-tables';
+import { courseParams, learnerParams, learnerQuery, rangeQuery, toDayRange } from './reports.schemas';
+import { getLearnerDetail, getLearnerPage, getLearnerRows, invalidQuery, listReportCourses, openCourseReport, requestReportRefresh, type ReportOptions } from './reports.service';
+import { buildCourseReportView, buildIndexView, buildLearnerView, buildLearnersView } from './reports.view';
+
+export const reportsRouter = Router();
+
+/** How long a page waits for a first build before answering "preparing" (small databases build well within it). */
+const FIRST_BUILD_WAIT_MS = 4000;
+
+const staffOnly = requireRole('trainer', 'admin');
+const actorOf = (req: Request): Actor => ({ id: req.user!.id, role: req.user!.role });
+const optionsFor = (req: Request): ReportOptions => ({
+  waitMs: FIRST_BUILD_WAIT_MS,
+  onBackgroundError: (error) => req.log.error({ err: error }, 'report snapshot build failed'),
+});
+const context = (res: Response) => ({ lang: res.locals.contentLang as 'en' | 'zh', t: res.locals.t as Translate, locale: res.locals.locale as string });
+
+function parseParams<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new NotFound();
+  return result.data;
+}
+
+function parseQuery<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalidQuery(result.error.issues);
+  return result.data;
+}
+
+function renderPreparing(res: Response): void {
+  res.status(202).render('reports/preparing', { title: (res.locals.t as Translate)('reports.preparing.title') });
+}
+
+function sendCsv(res: Response, filename: string, table: Table): void {
+  res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"`, 'Cache-Control': 'no-store' });
+  res.send(csvDocument(table.header, table.rows));
+}
+
+reportsRouter.use('/reports', staffOnly, (_req, res, next) => {
+  // Reports show personal data: never cached by the browser or a proxy.
+  res.set('Cache-Control', 'no-store');
+  next();
+});
+
+reportsRouter.get('/reports', async (req, res) => {
+  const { lang, t } = context(res);
+  res.render('reports/index', buildIndexView(await listReportCourses(actorOf(req)), lang, t));
+});
+
+reportsRouter.get('/reports/courses/:slug', async (req, res) => {
+  const { slug } = parseParams(courseParams, req.params);
+  const range = parseQuery(rangeQuery, req.query);
+  const report = await openCourseReport(actorOf(req), slug, optionsFor(req));
+  if (report.state !== 'ready') return renderPreparing(res);
+  const view = buildCourseReportView({ ...context(res), ...report, summary: report.snapshot.summary, range, dayRange: toDayRange(range), refreshStarted: req.query.updating === '1' });
+  res.render('reports/course', view);
+});
+
+reportsRouter.post('/reports/courses/:slug/refresh', async (req, res) => {
+  const { slug } = parseParams(courseParams, req.params);
+  await requestReportRefresh(actorOf(req), slug, optionsFor(req).onBackgroundError);
+  res.redirect(303, `/reports/courses/${slug}?updating=1`);
+});
+
+const courseTables = {
+  funnel: { usesRange: true, build: funnelTable },
+  outcomes: { usesRange: true, build: outcomesTable },
+  modules: { usesRange: false, build: modulesTable },
+  quiz: { usesRange: false, build: quizTable },
+} as const;
+
+for (const [name, table] of Object.entries(courseTables)) {
+  reportsRouter.get(`/reports/courses/:slug/${name}.csv`, async (req, res) => {
+    const { slug } = parseParams(courseParams, req.params);
+    const range = parseQuery(rangeQuery, req.query);
+    const report = await openCourseReport(actorOf(req), slug, optionsFor(req));
+    if (report.state !== 'ready') throw new ServiceUnavailable('reports.preparing.body');
+    const { lang, t } = context(res);
+    const summary = report.snapshot.summary;
+    const built = table.usesRange ? (table.build as typeof funnelTable)(summary, toDayRange(range), t) : (table.build as typeof modulesTable)(summary, lang, t);
+    const suffix = table.usesRange && (range.from || range.to) ? `-${range.from ?? 'start'}-to-${range.to ?? 'today'}` : '';
+    sendCsv(res, `${slug}-${name}${suffix}.csv`, built);
+  });
+}
+
+reportsRouter.get('/reports/courses/:slug/learners', async (req, res) => {
+  const { slug } = parseParams(courseParams, req.params);
+  const query = parseQuery(learnerQuery, req.query);
+  const result = await getLearnerPage(actorOf(req), slug, query, optionsFor(req));
+  if (result.state !== 'ready') return renderPreparing(res);
+  res.render('reports/learners', buildLearnersView({ ...context(res), ...result, summary: result.snapshot.summary, query }));
+});
+
+reportsRouter.get('/reports/courses/:slug/learners.csv', async (req, res) => {
+  const { slug } = parseParams(courseParams, req.params);
+  const query = parseQuery(learnerQuery, req.query);
+  const result = await getLearnerRows(actorOf(req), slug, query, optionsFor(req));
+  if (result.state !== 'ready') throw new ServiceUnavailable('reports.preparing.body');
+  const { t } = context(res);
+  const summary = result.snapshot.summary;
+  res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${slug}-learners.csv"`, 'Cache-Control': 'no-store' });
+  // Streamed a chunk of the table at a time, so a course of any size never sits in memory as one string.
+  let buffer = CSV_BOM + csvLine(learnersHeader(t));
+  for await (const row of result.rows) {
+    buffer += csvLine(learnerCells(row, summary, t));
+    if (buffer.length > 64 * 1024) {
+      if (!res.write(buffer)) await new Promise((resolve) => res.once('drain', resolve));
+      buffer = '';
+    }
+  }
+  res.end(buffer);
+});
+
+reportsRouter.get('/reports/courses/:slug/learners/:id', async (req, res) => {
+  const { slug, id } = parseParams(learnerParams, req.params);
+  const result = await getLearnerDetail(actorOf(req), slug, id, optionsFor(req));
+  if (result.state !== 'ready') return renderPreparing(res);
+  res.render('reports/learner', buildLearnerView({ ...context(res), ...result, summary: result.snapshot.summary }));
+});
+
+for (const [name, build] of [['modules', learnerModulesTable], ['attempts', learnerAttemptsTable]] as const) {
+  reportsRouter.get(`/reports/courses/:slug/learners/:id/${name}.csv`, async (req, res) => {
+    const { slug, id } = parseParams(learnerParams, req.params);
+    const result = await getLearnerDetail(actorOf(req), slug, id, optionsFor(req));
+    if (result.state !== 'ready') throw new ServiceUnavailable('reports.preparing.body');
+    const { lang, t } = context(res);
+    sendCsv(res, `${slug}-learner-${id}-${name}.csv`, build(result.detail, result.snapshot.summary, lang, t));
+  });
+}
