@@ -6,22 +6,31 @@ export type LoadOptions = {
   url: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
-  /** Builds each request's body (so every POST can differ). */
-  body?: () => string;
+  /** Builds each request (so every POST can differ: body, path, headers). */
+  setupRequest?: (request: autocannon.Request, context: Record<string, unknown>) => autocannon.Request;
+  /** Sees every response with its connection's context (to count what the app acknowledged). */
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   connections?: number;
   durationSeconds?: number;
   warmupSeconds?: number;
 };
 
 function once(options: LoadOptions, seconds: number): Promise<autocannon.Result> {
-  const { url, method = 'GET', headers = {}, body, connections = 50 } = options;
+  const { url, method = 'GET', headers = {}, setupRequest, onResponse, connections = 50 } = options;
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url,
         connections,
         duration: seconds,
-        requests: [{ method, headers, ...(body ? { setupRequest: (request: autocannon.Request) => ({ ...request, body: body() }) } : {}) }],
+        requests: [
+          {
+            method,
+            headers,
+            ...(setupRequest ? { setupRequest: (request: autocannon.Request, context: object) => setupRequest(request, context as Record<string, unknown>) } : {}),
+            ...(onResponse ? { onResponse: (status: number, body: string, context: object) => onResponse(status, body, context as Record<string, unknown>) } : {}),
+          },
+        ],
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );

@@ -46,7 +46,7 @@ coursesRouter.get('/courses/:slug/modules/:module', async (req, res) => {
   const state = await getLearnerCourseState(req.user?.id, course);
   if (req.user && state.isEnrolled) {
     // Remembering the place must never cost the learner the page.
-    await recordModuleVisit(req.user.id, course.courseSlug, params.data.module).catch((error: unknown) => req.log.warn({ err: error }, 'module visit not recorded'));
+    await recordModuleVisit(req.user.id, course.courseSlug, params.data.module, state).catch((error: unknown) => req.log.warn({ err: error }, 'module visit not recorded'));
   }
   res.render('courses/modules/show', buildModuleView(course, params.data.module, res.locals.contentLang, state));
 });

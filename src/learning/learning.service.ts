@@ -15,6 +15,7 @@ export type LearnerCourseState = {
   isEnrolled: boolean;
   enrolment?: EnrolmentDoc;
   completedModules: Set<string>;
+  visitedModules: Set<string>;
   passedQuizzes: Set<string>;
   moduleStates: Record<string, ModuleState>;
   doneUnits: number;
@@ -60,7 +61,7 @@ export async function getLearnerCourseState(learnerId: string | undefined, cours
   const quizModules = course.modules.filter((module) => module.quiz?.questions.length).map((module) => module.slug);
   const totalUnits = course.modules.length + (requiresQuizzes ? quizModules.length : 0);
   const empty: LearnerCourseState = {
-    isEnrolled: false, completedModules: new Set(), passedQuizzes: new Set(), moduleStates: {}, doneUnits: 0, totalUnits, percent: 0, isComplete: false,
+    isEnrolled: false, completedModules: new Set(), visitedModules: new Set(), passedQuizzes: new Set(), moduleStates: {}, doneUnits: 0, totalUnits, percent: 0, isComplete: false,
   };
   if (!learnerId) return empty;
   const filter = { learnerId: objectId(learnerId), courseSlug: course.courseSlug };
@@ -87,6 +88,7 @@ export async function getLearnerCourseState(learnerId: string | undefined, cours
     isEnrolled: true,
     enrolment,
     completedModules,
+    visitedModules: visited,
     passedQuizzes,
     moduleStates,
     doneUnits,
@@ -97,11 +99,21 @@ export async function getLearnerCourseState(learnerId: string | undefined, cours
   };
 }
 
-/** Remembers where the learner is (for "Continue") and that they started the module. Never blocks the page on failure. */
-export async function recordModuleVisit(learnerId: string, courseSlug: string, moduleSlug: string): Promise<void> {
+const POSITION_REFRESH_MS = 10 * 60 * 1000;
+
+/**
+ * Remembers where the learner is (for "Continue") and that they started the module. Writes only what changed, so
+ * reading the same module again costs no write: `state` is what the page already loaded.
+ */
+export async function recordModuleVisit(learnerId: string, courseSlug: string, moduleSlug: string, state: LearnerCourseState): Promise<void> {
   const filter = { learnerId: objectId(learnerId), courseSlug };
-  // Last writer wins on purpose: the position is where the learner most recently was.
-  await Enrolment.updateOne(filter, { $set: { lastModuleSlug: moduleSlug, lastVisitedAt: new Date() } });
+  const enrolment = state.enrolment;
+  const isStale = !enrolment?.lastVisitedAt || Date.now() - new Date(enrolment.lastVisitedAt).getTime() > POSITION_REFRESH_MS;
+  if (enrolment?.lastModuleSlug !== moduleSlug || isStale) {
+    // Last writer wins on purpose: the position is where the learner most recently was.
+    await Enrolment.updateOne(filter, { $set: { lastModuleSlug: moduleSlug, lastVisitedAt: new Date() } });
+  }
+  if (state.visitedModules.has(moduleSlug)) return;
   await ModuleVisit.create({ ...filter, moduleSlug }).catch((error: unknown) => {
     if (!isDuplicateKey(error)) throw error;
   });

@@ -12,6 +12,7 @@ import { importCourses } from '../../src/courses/course-importer';
 import { connectDatabase } from '../../src/db/connection';
 import { findFreePort } from '../../src/db/embedded-server';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';
+import { httpClient as browser } from '../../bench/http-client';
 import { writeFixtureCourse } from '../support/course-fixtures';
 import { spawnServer } from '../support/server-process';
 import { testDatabaseName, testDatabaseUri } from '../support/test-app';
@@ -19,24 +20,6 @@ import { testDatabaseName, testDatabaseUri } from '../support/test-app';
 const LEARNERS = 20;
 const MODULES = 10;
 const PASSWORD = 'crash safety password 1';
-
-/** A tiny cookie-keeping client over fetch. */
-function browser(base: string) {
-  const cookies = new Map<string, string>();
-  const request = async (url: string, init: RequestInit = {}) => {
-    const response = await fetch(base + url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const header of response.headers.getSetCookie()) {
-      const pair = header.split(';')[0]!;
-      const equals = pair.indexOf('=');
-      cookies.set(pair.slice(0, equals), pair.slice(equals + 1));
-    }
-    return response;
-  };
-  const csrf = async (url: string) => /name="_csrf" value="([^"]+)"/.exec(await (await request(url)).text())?.[1] ?? '';
-  const postForm = async (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    request(url, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
-  return { request, csrf, postForm };
-}
 
 describe('crash safety', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-crash-'));

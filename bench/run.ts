@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: seeds programme-scale data (once per seed and size), starts the built app in production mode as a
+ * separate process, drives each scenario with autocannon from this process (50 connections, 10 s after a 2 s
+ * warm-up, loopback only), measures the framework floor in the same run, and writes bench/results.json.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose, { Types } from 'mongoose';
+import { renderCertificatePdf } from '../src/certificates/certificate-pdf';
+import { Certificate } from '../src/certificates/certificate.model';
+import { connectDatabase } from '../src/db/connection';
+import { findFreePort } from '../src/db/embedded-server';
+import { resolveDatabase } from '../src/db/resolve-database';
+import { ModuleCompletion } from '../src/learning/module-completion.model';
+import { seed, staffEmails } from '../scripts/seed/seed';
+import { BENCH_PASSWORD, benchEmail, prepareBenchData } from './bench-setup';
+import { httpClient } from './http-client';
+import { measure, type LoadResult } from './load';
+
+const SIZES = { learners: 100_000, progress: 1_000_000, attempts: 300_000, certificates: 20_000, seed: 42 };
+const COURSE = 'selling-to-the-un';
+const BENCH_LEARNERS = 50;
+const STAFF_PASSWORD = 'benchmark staff password 2026';
+const quick = process.argv.includes('--quick');
+const sizes = quick ? { learners: 2000, progress: 20000, attempts: 6000, certificates: 400, seed: 7 } : SIZES;
+const seconds = quick ? 3 : 10;
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function waitFor200(url: string, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const ok = await fetch(url).then((r) => r.status === 200, () => false);
+    if (ok) return Date.now() - start;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+function startApp(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [path.resolve('dist/src/server.js')], { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  log('building the app (tsc)…');
+  if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+
+  const benchDir = path.resolve('data', 'bench');
+  mkdirSync(benchDir, { recursive: true });
+  const database = await resolveDatabase({ mongodbUri: process.env.MONGODB_URI, dataDir: benchDir, ferretdbBin: process.env.FERRETDB_BIN, log });
+  const dbName = `bench_${sizes.seed}_${sizes.learners}`;
+  const uri = new URL(database.uri);
+  uri.pathname = `/${dbName}`;
+  const connection = await connectDatabase(uri.toString());
+  const meta = mongoose.connection.db!.collection('benchMeta');
+  const seeded = await meta.findOne({ _id: 'sizes' as never });
+  let seedMs = 0;
+  if (JSON.stringify(seeded?.sizes) !== JSON.stringify(sizes)) {
+    log(`seeding ${JSON.stringify(sizes)} into ${dbName}…`);
+    await mongoose.connection.dropDatabase();
+    const result = await seed({ ...sizes, coursesDir: path.resolve('courses'), mainCourse: COURSE, staffPassword: STAFF_PASSWORD, log });
+    seedMs = result.durationMs;
+    await meta.insertOne({ _id: 'sizes' as never, sizes, seedMs });
+  } else {
+    seedMs = Number(seeded?.seedMs ?? 0);
+    log(`reusing the seeded database ${dbName} (seeded in ${Math.round(seedMs / 1000)} s)`);
+  }
+
+  const port = await findFreePort();
+  const base = `http://127.0.0.1:${port}`;
+  const appDataDir = path.join(benchDir, 'app');
+  const data = await prepareBenchData({ count: BENCH_LEARNERS, courseSlug: COURSE, appDataDir, baseUrl: base });
+  const env = { MONGODB_URI: uri.toString(), PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', COURSES_DIR: path.resolve('courses') };
+
+  log('starting the app (production mode)…');
+  const appStart = Date.now();
+  const app = startApp(env);
+  await waitFor200(`${base}/`, 30000);
+  const coldStartMs = Date.now() - appStart;
+
+  const signIn = async (email: string, password: string, ip: string) => {
+    const client = httpClient(base, { 'x-forwarded-for': ip });
+    const response = await client.postForm('/login', { _csrf: await client.csrf('/login'), email, password });
+    if (response.status !== 303) throw new Error(`sign-in of ${email} answered ${response.status}`);
+    return client;
+  };
+  // One after another: each sign-in is a deliberately slow scrypt check.
+  const learners: Awaited<ReturnType<typeof signIn>>[] = [];
+  for (let i = 0; i < BENCH_LEARNERS; i += 1) learners.push(await signIn(benchEmail(i), BENCH_PASSWORD, `10.9.${Math.floor(i / 200)}.${(i % 200) + 1}`));
+  const trainer = await signIn(staffEmails(sizes.seed).trainer, STAFF_PASSWORD, '10.9.250.1');
+  const moduleSlug = data.moduleSlugs[2]!;
+  const quizModule = data.moduleSlugs[0]!;
+  const modulePath = `/courses/${COURSE}/modules/${moduleSlug}`;
+  const tokens = await Promise.all(learners.map((client) => client.csrf(modulePath)));
+  const pageBytes = Buffer.byteLength(await (await learners[1]!.request(modulePath)).text());
+
+  const get = (url: string, client?: (typeof learners)[number], accept = 'text/html') => ({ url: base + url, headers: { accept, ...(client ? { cookie: client.cookieHeader() } : {}) } });
+  const scenarios: { name: string; run: () => Promise<LoadResult> }[] = [
+    { name: 'catalogue', run: () => measure({ ...get('/'), durationSeconds: seconds }) },
+    { name: 'module_page', run: () => measure({ ...get(modulePath, learners[1]), durationSeconds: seconds }) },
+    { name: 'dashboard', run: () => measure({ ...get('/dashboard', learners[1]), durationSeconds: seconds }) },
+    {
+      name: 'quiz_submit',
+      run: () => {
+        const quiz = `/courses/${COURSE}/modules/${quizModule}/quiz`;
+        let n = 0;
+        return measure({
+          url: base + quiz,
+          method: 'POST',
+          durationSeconds: seconds,
+          setupRequest: (request) => {
+            const i = (n += 1) % (BENCH_LEARNERS - 1) + 1;
+            const body = new URLSearchParams({ ...data.quizFields, _csrf: tokens[i]!, submissionKey: `bench${n}x${Date.now().toString(36)}abcdefgh` });
+            return { ...request, body: body.toString(), headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', cookie: learners[i]!.cookieHeader() } };
+          },
+        });
+      },
+    },
+  ];
+
+  const acknowledged = new Set<string>();
+  scenarios.push({
+    name: 'module_complete',
+    run: () => {
+      let n = 0;
+      return measure({
+        url: base + modulePath,
+        method: 'POST',
+        durationSeconds: seconds,
+        setupRequest: (request, context) => {
+          n += 1;
+          const i = (n % (BENCH_LEARNERS - 1)) + 1;
+          const module = data.moduleSlugs[Math.floor(n / (BENCH_LEARNERS - 1)) % data.moduleSlugs.length]!;
+          // One request at a time per connection: its context names the (learner, module) in flight.
+          context.key = `${data.learnerIds[i]}/${module}`;
+          return { ...request, path: `/courses/${COURSE}/modules/${module}/complete`, body: `_csrf=${encodeURIComponent(tokens[i]!)}`, headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', cookie: learners[i]!.cookieHeader() } };
+        },
+        onResponse: (status, _body, context) => {
+          if (status === 200 && typeof context.key === 'string') acknowledged.add(context.key);
+        },
+      });
+    },
+  });
+  scenarios.push(
+    { name: 'certificate_pdf', run: () => measure({ ...get(`/certificates/${data.certificateSerial}.pdf`, learners[0], 'application/pdf'), durationSeconds: seconds }) },
+    { name: 'verify_page', run: () => measure({ ...get(`/verify/${data.certificateCode}`), durationSeconds: seconds }) },
+    { name: 'verify_json', run: () => measure({ ...get(`/verify/${data.certificateCode}`, undefined, 'application/json'), durationSeconds: seconds }) },
+    { name: 'course_report', run: () => measure({ ...get(`/reports/courses/${COURSE}`, trainer), durationSeconds: seconds }) },
+  );
+
+  const results: Record<string, LoadResult> = {};
+  for (const scenario of scenarios) {
+    log(`scenario ${scenario.name}…`);
+    results[scenario.name] = await scenario.run();
+  }
+  const appRssMb = rssMb(app.pid!);
+
+  // Lost or doubled completions: every acknowledged (learner, module) is stored exactly once.
+  const stored = await ModuleCompletion.find({ learnerId: { $in: data.learnerIds.slice(1).map((id) => new Types.ObjectId(id)) }, courseSlug: COURSE }, { learnerId: 1, moduleSlug: 1 }).lean();
+  const storedKeys = stored.map((row) => `${String(row.learnerId)}/${row.moduleSlug}`);
+  const lostUpdates = [...acknowledged].filter((key) => !storedKeys.includes(key)).length;
+  const doubled = storedKeys.length - new Set(storedKeys).size;
+
+  // The floor: bare Express 5 + EJS, a page of the module page's size, from memory, same load.
+  const floorPort = await findFreePort();
+  const floor = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/floor-app.ts'), String(floorPort), String(pageBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => floor.stdout!.once('data', resolve));
+  const floorResult = await measure({ url: `http://127.0.0.1:${floorPort}/`, durationSeconds: seconds });
+  floor.kill();
+
+  // PDF generation in this process (the app's own renderer), median of 100 after a warm-up.
+  const certificate = await Certificate.findOne({ serial: data.certificateSerial }).lean();
+  await renderCertificatePdf(certificate!);
+  const times: number[] = [];
+  for (let i = 0; i < 100; i += 1) {
+    const t = process.hrtime.bigint();
+    await renderCertificatePdf(certificate!);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+
+  app.kill('SIGTERM');
+  await new Promise((resolve) => app.once('exit', resolve));
+  await connection.close();
+  await database.stop();
+
+  const output = {
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, database ${database.kind === 'external' ? 'MONGODB_URI' : database.kind} on the same machine`,
+    sizes,
+    floor_rps: floorResult.rps,
+    floor_page_bytes: pageBytes,
+    scenarios: Object.entries(results).map(([name, r]) => ({ name, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio_to_floor: Number((r.rps / floorResult.rps).toFixed(3)), non2xx: r.non2xx, errors: r.errors })),
+    pdf_median_ms: Number(times[Math.floor(times.length / 2)]!.toFixed(1)),
+    rss_mb: appRssMb,
+    cold_start_ms: coldStartMs,
+    lost_updates: lostUpdates,
+    doubled_updates: doubled,
+    acknowledged_completions: acknowledged.size,
+    seed_ms: seedMs,
+    total_ms: Date.now() - started,
+  };
+  if (!quick) writeFileSync(path.resolve('bench/results.json'), `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`\nMachine: ${output.machine}\nFloor (bare Express 5 + EJS, ${pageBytes} B page): ${output.floor_rps} req/s\n`);
+  console.log('| scenario | req/s | p50 ms | p99 ms | ratio to floor | non-2xx |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const row of output.scenarios) console.log(`| ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.ratio_to_floor} | ${row.non2xx} |`);
+  console.log(`\nPDF median ${output.pdf_median_ms} ms · app RSS ${output.rss_mb} MB · cold start ${output.cold_start_ms} ms · lost updates ${lostUpdates} · doubled ${doubled} (of ${acknowledged.size} acknowledged completions) · seed ${Math.round(seedMs / 1000)} s · total ${Math.round(output.total_ms / 1000)} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});
