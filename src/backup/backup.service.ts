@@ -29,7 +29,7 @@ function requireDb() {
  * and the certificate public keys, plus a manifest. Documents are read in `_id` order in one pass per collection;
  * most of the app's data is insert-only, so a backup taken while the app runs misses at most the writes made during it.
  */
-export async function writeBackup(outDir: string, options: { uploadsDir?: string; publicKeysFile?: string } = {}): Promise<BackupManifest> {
+export async function writeBackup(outDir: string, options: { uploadsDir?: string; publicKeysDir?: string } = {}): Promise<BackupManifest> {
   const db = requireDb();
   await mkdir(path.join(outDir, 'collections'), { recursive: true });
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => !name.startsWith('system.')).sort();
@@ -47,15 +47,16 @@ export async function writeBackup(outDir: string, options: { uploadsDir?: string
   }
   const uploads = Boolean(options.uploadsDir && existsSync(options.uploadsDir));
   if (uploads) await cp(options.uploadsDir!, path.join(outDir, 'uploads'), { recursive: true });
-  const publicKeys = Boolean(options.publicKeysFile && existsSync(options.publicKeysFile));
-  if (publicKeys) await cp(options.publicKeysFile!, path.join(outDir, 'certificate-keys.json'));
+  // Only the public halves: the private signing key is a secret and is backed up (or not) by the operator.
+  const publicKeys = Boolean(options.publicKeysDir && existsSync(options.publicKeysDir));
+  if (publicKeys) await cp(options.publicKeysDir!, path.join(outDir, 'public-keys'), { recursive: true });
   const manifest: BackupManifest = { format: 'procurement-academy-backup/1', createdAt: new Date().toISOString(), database: db.databaseName, collections, uploads, publicKeys };
   await writeFile(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
 /** Restores a backup into an EMPTY database (refuses otherwise), then recreates the models' indexes. */
-export async function restoreBackup(inDir: string, options: { uploadsDir?: string } = {}): Promise<BackupManifest> {
+export async function restoreBackup(inDir: string, options: { uploadsDir?: string; publicKeysDir?: string } = {}): Promise<BackupManifest> {
   const db = requireDb();
   const manifest = JSON.parse(await readFile(path.join(inDir, 'manifest.json'), 'utf8')) as BackupManifest;
   if (manifest.format !== 'procurement-academy-backup/1') throw new Error(`unknown backup format ${String(manifest.format)}`);
@@ -80,5 +81,7 @@ export async function restoreBackup(inDir: string, options: { uploadsDir?: strin
   }
   for (const model of Object.values(mongoose.models)) await model.createIndexes();
   if (manifest.uploads && options.uploadsDir) await cp(path.join(inDir, 'uploads'), options.uploadsDir, { recursive: true });
+  // Old certificates stay verifiable after a restore even when the signing key changed: their public keys come back.
+  if (manifest.publicKeys && options.publicKeysDir) await cp(path.join(inDir, 'public-keys'), options.publicKeysDir, { recursive: true });
   return manifest;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
@@ -34,7 +34,11 @@ describe('backup and restore', () => {
       asset: await CourseAsset.findOne().lean(),
     };
 
-    const manifest = await writeBackup(path.join(dir, 'b1'));
+    const keysDir = path.join(dir, 'keys-public');
+    mkdirSync(keysDir);
+    writeFileSync(path.join(keysDir, 'kid1.pem'), '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n');
+    const manifest = await writeBackup(path.join(dir, 'b1'), { publicKeysDir: keysDir });
+    expect(manifest.publicKeys).toBe(true);
     expect(manifest.collections.find((c) => c.name === 'courseVersions')?.documents).toBe(3);
     const firstLine = readFileSync(path.join(dir, 'b1', 'collections', 'moduleCompletions.jsonl'), 'utf8').split('\n')[0]!;
     expect(firstLine).toContain('"$oid"');
@@ -42,7 +46,9 @@ describe('backup and restore', () => {
 
     await expect(restoreBackup(path.join(dir, 'b1'))).rejects.toThrow(/not empty/);
     await mongoose.connection.dropDatabase();
-    await restoreBackup(path.join(dir, 'b1'));
+    const restoredKeys = path.join(dir, 'restored-keys');
+    await restoreBackup(path.join(dir, 'b1'), { publicKeysDir: restoredKeys });
+    expect(readFileSync(path.join(restoredKeys, 'kid1.pem'), 'utf8')).toContain('PUBLIC KEY');
 
     expect(await CourseVersion.countDocuments()).toBe(before.versions);
     const completion = await ModuleCompletion.findOne({ learnerId }).lean();
