@@ -159,6 +159,25 @@ async function main(): Promise<void> {
   }
   const appRssMb = rssMb(app.pid!);
 
+  // Statelessness: a second process on another port serves the same signed-in learner (session in MongoDB); both
+  // are driven at once, 25 connections each, and their throughputs add up.
+  const secondPort = await findFreePort();
+  const second = startApp({ ...env, PORT: String(secondPort) });
+  await waitFor200(`http://127.0.0.1:${secondPort}/`, 30000);
+  log('scenario module_page_two_processes…');
+  const [onFirst, onSecond] = await Promise.all(
+    [port, secondPort].map((p) => measure({ url: `http://127.0.0.1:${p}${modulePath}`, headers: { accept: 'text/html', cookie: learners[1]!.cookieHeader() }, connections: 25, durationSeconds: seconds })),
+  );
+  second.kill('SIGTERM');
+  results.module_page_two_processes = {
+    rps: onFirst!.rps + onSecond!.rps,
+    p50_ms: Math.max(onFirst!.p50_ms, onSecond!.p50_ms),
+    p99_ms: Math.max(onFirst!.p99_ms, onSecond!.p99_ms),
+    requests: onFirst!.requests + onSecond!.requests,
+    non2xx: onFirst!.non2xx + onSecond!.non2xx,
+    errors: onFirst!.errors + onSecond!.errors,
+  };
+
   // Lost or doubled completions: every acknowledged (learner, module) is stored exactly once.
   const stored = await ModuleCompletion.find({ learnerId: { $in: data.learnerIds.slice(1).map((id) => new Types.ObjectId(id)) }, courseSlug: COURSE }, { learnerId: 1, moduleSlug: 1 }).lean();
   const storedKeys = stored.map((row) => `${String(row.learnerId)}/${row.moduleSlug}`);
