@@ -3,9 +3,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../http/errors';
 import { getLearnerCourseState, recordModuleVisit } from '../learning/learning.service';
+import { getCatalogue } from '../home/catalogue.service';
 import { buildCatalogueView } from '../home/home.view';
 import { buildCourseView, buildModuleView } from './course.view';
-import { getLiveCourse, getLiveCourseAsset, listPublishedCourses } from './courses.service';
+import { getLiveCourse, getLiveCourseAsset } from './courses.service';
 
 export const coursesRouter = Router();
 
@@ -26,9 +27,9 @@ const contentTypes: Record<string, { type: string; inline: boolean }> = {
   '.xlsx': { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', inline: false },
 };
 
-coursesRouter.get('/courses', async (_req, res) => {
-  const courses = await listPublishedCourses();
-  res.render('courses/index', buildCatalogueView(courses, res.locals.contentLang));
+coursesRouter.get('/courses', async (req, res) => {
+  const { courses, progress } = await getCatalogue(req.user?.id);
+  res.render('courses/index', buildCatalogueView(courses, res.locals.contentLang, progress));
 });
 
 coursesRouter.get('/courses/:slug', async (req, res) => {

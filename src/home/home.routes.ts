@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { listPublishedCourses } from '../courses/courses.service';
+import { getCatalogue } from './catalogue.service';
 import { buildCatalogueView } from './home.view';
 
 export const homeRouter = Router();
 
-homeRouter.get('/', async (_req, res) => {
-  const courses = await listPublishedCourses();
-  res.render('home/index', buildCatalogueView(courses, res.locals.contentLang));
+homeRouter.get('/', async (req, res) => {
+  const { courses, progress } = await getCatalogue(req.user?.id);
+  res.render('home/index', buildCatalogueView(courses, res.locals.contentLang, progress));
 });

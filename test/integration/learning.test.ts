@@ -190,3 +190,24 @@ describe('the learner journey', () => {
     await agent.post(`${moduleUrl(1)}/time`).type('form').send({ _csrf: csrf, seconds: 'lots' }).expect(400);
   });
 });
+
+describe('the catalogue for a signed-in learner', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp('catalogue_progress', { TRUST_PROXY: 'true' });
+    await importCourses(writeFixtureCourse({ slug: 'catalogue-course', modules: 2, quizzes: false }));
+  });
+  afterAll(() => test.close());
+
+  it('shows a progress bar on the cards of courses the learner is enrolled in', async () => {
+    const { agent } = await signedInUser(test.app, { name: 'Catalogue Learner', email: 'catalogue@example.org' });
+    const before = await agent.get('/courses').expect(200);
+    expect(before.text).not.toContain('<progress');
+    await post(agent, '/courses/catalogue-course', '/courses/catalogue-course/enrol');
+    await post(agent, '/courses/catalogue-course/modules/module-1', '/courses/catalogue-course/modules/module-1/complete');
+    for (const url of ['/', '/courses']) {
+      const page = await agent.get(url).expect(200);
+      expect(page.text).toContain('<progress max="100" value="50">');
+    }
+  });
+});
