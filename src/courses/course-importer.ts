@@ -23,7 +23,7 @@ function slugOfProblem(root: string, problem: Problem): string | undefined {
  * a course with any problem is not imported at all (its previous version stays live; the problems are kept for
  * admins and returned).
  */
-export async function importCourses(root: string): Promise<ImportOutcome[]> {
+export async function importCourses(root: string, options: { onCourseDone?: (outcome: ImportOutcome) => Promise<void> | void } = {}): Promise<ImportOutcome[]> {
   if (!existsSync(root)) return [];
   const { courses, problems } = await loadCoursesRoot(root);
   const outcomes: ImportOutcome[] = [];
@@ -40,7 +40,9 @@ export async function importCourses(root: string): Promise<ImportOutcome[]> {
   for (const course of courses) {
     if (problemsBySlug.has(course.slug)) continue;
     const result = await publishCourseVersion(course, 'import', (name) => readFile(path.join(course.dir, 'assets', ...name.split('/'))));
-    outcomes.push({ slug: course.slug, status: result.status, version: result.version, problems: [] });
+    const outcome: ImportOutcome = { slug: course.slug, status: result.status, version: result.version, problems: [] };
+    outcomes.push(outcome);
+    await options.onCourseDone?.(outcome);
   }
 
   const checkedAt = new Date();
