@@ -97,6 +97,11 @@ export function buildApp({ config, logger }: AppDependencies): Express {
   app.use(requireDatabase);
   // Flat form bodies only: with `extended: false`, `email[$ne]=` stays a key named "email[$ne]" and never becomes an object.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+  // Express 5 leaves req.body undefined when no parser matched (JSON, text, no body): handlers always get an object.
+  app.use((req, _res, next) => {
+    req.body ??= {};
+    next();
+  });
   const accounts = setupAccounts({ config, logger });
   // Session, absolute timeout, Passport, current user: before CSRF (its token lives in the session) and every router.
   app.use(accounts.middleware);

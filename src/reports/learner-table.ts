@@ -91,13 +91,20 @@ export async function findLearnerPage(snapshot: LoadedSnapshot, filters: Learner
 export async function* allLearnerRows(snapshot: LoadedSnapshot, filters: LearnerFilters): AsyncGenerator<LearnerRow> {
   const positions = await matchingPositions(snapshot, filters);
   const size = snapshot.summary.layout.rowChunk;
-  for (let start = 0; start < positions.length; ) {
-    const chunk = Math.floor(positions[start]! / size);
-    let end = start;
-    while (end < positions.length && Math.floor(positions[end]! / size) === chunk) end += 1;
-    const rows = await readRowChunk(snapshot.parts, chunk);
-    for (let k = start; k < end; k += 1) yield rows[positions[k]! % size]!;
-    start = end;
+  const chunks = [...new Set(positions.map((position) => Math.floor(position / size)))];
+  // A few chunks are read ahead: FerretDB then works on them while this process formats the previous ones.
+  const pending = new Map<number, Promise<LearnerRow[]>>();
+  const fetch = (index: number) => {
+    const chunk = chunks[index];
+    if (chunk !== undefined && !pending.has(chunk)) pending.set(chunk, readRowChunk(snapshot.parts, chunk));
+  };
+  let k = 0;
+  for (let index = 0; index < chunks.length; index += 1) {
+    for (let ahead = 0; ahead <= 3; ahead += 1) fetch(index + ahead);
+    const chunk = chunks[index]!;
+    const rows = await pending.get(chunk)!;
+    pending.delete(chunk);
+    for (; k < positions.length && Math.floor(positions[k]! / size) === chunk; k += 1) yield rows[positions[k]! % size]!;
   }
 }
 

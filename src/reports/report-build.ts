@@ -27,7 +27,7 @@ export async function buildReportSnapshots(options: BuildOptions = {}): Promise<
   let learners = 0;
   for (const [slug, tally] of tallies) {
     const composing = Date.now();
-    const composed = composeSnapshot(tally, profiles, started, options.layout);
+    const composed = await composeSnapshot(tally, profiles, started, options.layout);
     const writing = Date.now();
     await publishSnapshot(slug, composed, Date.now() - started);
     options.progress?.(`${slug}: composed in ${writing - composing} ms, written in ${Date.now() - writing} ms`, composed.summary.learnerCount, Date.now() - composing);

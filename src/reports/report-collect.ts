@@ -116,63 +116,61 @@ export async function collectTallies(tallies: Map<string, CourseTally>, progress
   const tallyList = [...tallies.values()];
   const isEnrolled = (id: string) => tallyList.some((tally) => tally.learnerIndex.has(id));
   const activity = (doc: Document) => tallies.get(doc.courseSlug as string)?.locate(hex(doc.learnerId), doc.moduleSlug as string);
-  // The other collections depend only on the enrolments: read them concurrently (FerretDB decodes each on its own
-  // goroutine, so both cores work).
-  await Promise.all([
-    scan(User.collection, { name: 1, email: 1, profile: 1 }, (doc) => {
-      const id = hex(doc._id);
-      if (isEnrolled(id)) profiles.set(id, profileOf(doc));
-    }, progress),
-    scan(ModuleVisit.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1 }, (doc) => {
-      const tally = tallies.get(doc.courseSlug as string);
-      const at = activity(doc);
-      if (!tally || !at) return;
-      tally.startedAny[at.learner] = 1;
-      if (at.cell >= 0) tally.visitedAt[at.cell] = time(doc.firstVisitedAt);
-    }, progress),
-    scan(ModuleCompletion.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1 }, (doc) => {
-      const tally = tallies.get(doc.courseSlug as string);
-      const at = activity(doc);
-      if (!tally || !at) return;
-      tally.startedAny[at.learner] = 1;
-      if (at.cell >= 0) tally.moduleCompletedAt[at.cell] = time(doc.completedAt);
-    }, progress),
-    scan(ModuleTime.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1 }, (doc) => {
-      const tally = tallies.get(doc.courseSlug as string);
-      const at = activity(doc);
-      if (!tally || !at) return;
-      const seconds = Number(doc.seconds) || 0;
-      tally.totalSeconds[at.learner] = (tally.totalSeconds[at.learner] ?? 0) + seconds;
-      if (at.cell < 0) return;
-      tally.seconds[at.cell] = (tally.seconds[at.cell] ?? 0) + seconds;
-      tally.views[at.cell] = (tally.views[at.cell] ?? 0) + 1;
-    }, progress),
-    scan(QuizAttempt.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1 }, (doc) => {
-      const tally = tallies.get(doc.courseSlug as string);
-      const at = activity(doc);
-      if (!tally || !at || at.cell < 0) return;
-      const module = at.cell - at.learner * tally.moduleCount;
-      tally.attempts.push(at.learner, module, Number(doc.attemptNumber) || 0, Number(doc.score) || 0, doc.isPassed ? 1 : 0, time(doc.submittedAt));
-      if (doc.attemptNumber !== 1) return;
-      for (const answer of (doc.answers ?? []) as { questionId?: string; chosen?: string[]; isCorrect?: boolean }[]) {
-        const question = tally.questions.get(`${doc.moduleSlug as string}\u0000${answer.questionId ?? ''}`);
-        if (!question) continue;
-        question.responses += 1;
-        if (answer.isCorrect) {
-          question.correct += 1;
-          continue;
-        }
-        for (const choice of answer.chosen ?? []) {
-          if (!question.correctSet.has(choice)) question.wrong.set(choice, (question.wrong.get(choice) ?? 0) + 1);
-        }
+  // One collection at a time: reading them concurrently was slower here (FerretDB contends on SQLite) and a getMore
+  // then waited past the driver's 30 s socket timeout.
+  await scan(User.collection, { name: 1, email: 1, profile: 1 }, (doc) => {
+    const id = hex(doc._id);
+    if (isEnrolled(id)) profiles.set(id, profileOf(doc));
+  }, progress);
+  await scan(ModuleVisit.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1 }, (doc) => {
+    const tally = tallies.get(doc.courseSlug as string);
+    const at = activity(doc);
+    if (!tally || !at) return;
+    tally.startedAny[at.learner] = 1;
+    if (at.cell >= 0) tally.visitedAt[at.cell] = time(doc.firstVisitedAt);
+  }, progress);
+  await scan(ModuleCompletion.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1 }, (doc) => {
+    const tally = tallies.get(doc.courseSlug as string);
+    const at = activity(doc);
+    if (!tally || !at) return;
+    tally.startedAny[at.learner] = 1;
+    if (at.cell >= 0) tally.moduleCompletedAt[at.cell] = time(doc.completedAt);
+  }, progress);
+  await scan(ModuleTime.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1 }, (doc) => {
+    const tally = tallies.get(doc.courseSlug as string);
+    const at = activity(doc);
+    if (!tally || !at) return;
+    const seconds = Number(doc.seconds) || 0;
+    tally.totalSeconds[at.learner] = (tally.totalSeconds[at.learner] ?? 0) + seconds;
+    if (at.cell < 0) return;
+    tally.seconds[at.cell] = (tally.seconds[at.cell] ?? 0) + seconds;
+    tally.views[at.cell] = (tally.views[at.cell] ?? 0) + 1;
+  }, progress);
+  await scan(QuizAttempt.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1 }, (doc) => {
+    const tally = tallies.get(doc.courseSlug as string);
+    const at = activity(doc);
+    if (!tally || !at || at.cell < 0) return;
+    const module = at.cell - at.learner * tally.moduleCount;
+    tally.attempts.push(at.learner, module, Number(doc.attemptNumber) || 0, Number(doc.score) || 0, doc.isPassed ? 1 : 0, time(doc.submittedAt));
+    if (doc.attemptNumber !== 1) return;
+    for (const answer of (doc.answers ?? []) as { questionId?: string; chosen?: string[]; isCorrect?: boolean }[]) {
+      const question = tally.questions.get(`${doc.moduleSlug as string}\u0000${answer.questionId ?? ''}`);
+      if (!question) continue;
+      question.responses += 1;
+      if (answer.isCorrect) {
+        question.correct += 1;
+        continue;
       }
-    }, progress),
-    scan(Certificate.collection, { learnerId: 1, courseSlug: 1, status: 1 }, (doc) => {
-      if (doc.status !== 'valid') return;
-      const tally = tallies.get(doc.courseSlug as string);
-      const learner = tally?.learnerIndex.get(hex(doc.learnerId));
-      if (tally && learner !== undefined) tally.certified[learner] = 1;
-    }, progress),
-  ]);
+      for (const choice of answer.chosen ?? []) {
+        if (!question.correctSet.has(choice)) question.wrong.set(choice, (question.wrong.get(choice) ?? 0) + 1);
+      }
+    }
+  }, progress);
+  await scan(Certificate.collection, { learnerId: 1, courseSlug: 1, status: 1 }, (doc) => {
+    if (doc.status !== 'valid') return;
+    const tally = tallies.get(doc.courseSlug as string);
+    const learner = tally?.learnerIndex.get(hex(doc.learnerId));
+    if (tally && learner !== undefined) tally.certified[learner] = 1;
+  }, progress);
   return profiles;
 }

@@ -76,8 +76,11 @@ function questionStats(tally: CourseTally): QuestionStat[] {
   );
 }
 
+/** Lets the event loop serve requests: a build runs inside the web process, and composing 100 000 learners takes seconds. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Turns a course tally into snapshot parts: aggregates, learner rows sorted by name, search and filter indexes. */
-export function composeSnapshot(tally: CourseTally, profiles: Map<string, Profile>, builtAt: number, layout: SnapshotLayout = DEFAULT_LAYOUT): ComposedSnapshot {
+export async function composeSnapshot(tally: CourseTally, profiles: Map<string, Profile>, builtAt: number, layout: SnapshotLayout = DEFAULT_LAYOUT): Promise<ComposedSnapshot> {
   const n = tally.learnerIds.length;
   const m = tally.moduleCount;
   const profileOf = (i: number) => profiles.get(tally.learnerIds[i]!) ?? MISSING_PROFILE;
@@ -96,6 +99,7 @@ export function composeSnapshot(tally: CourseTally, profiles: Map<string, Profil
   }
 
   for (let i = 0; i < n; i += 1) {
+    if (i % 2000 === 1999) await breathe();
     const profile = profileOf(i);
     const region = profile.region ? regionCode.get(profile.region)! : regions.length;
     const modules: ModuleActivity[] = [];
@@ -153,13 +157,21 @@ export function composeSnapshot(tally: CourseTally, profiles: Map<string, Profil
     detailBuckets: details.length,
     layout,
   };
+  const stringify = async <T>(items: T[], encode: (item: T) => string) => {
+    const out: string[] = [];
+    for (const item of items) {
+      out.push(encode(item));
+      if (out.length % 20 === 0) await breathe();
+    }
+    return out;
+  };
   return {
     summary,
     codes: JSON.stringify({ filters: toBase64(filterCodes), regions: toBase64(regionCodes), regionBytes: regionCodes.BYTES_PER_ELEMENT }),
     emailOrder: toBase64(byEmail),
-    rowChunks: rowChunks.map((rowsOfChunk) => JSON.stringify(rowsOfChunk.map(encodeRow))),
-    emailChunks: emailChunks.map((keys) => JSON.stringify(keys)),
-    detailBuckets: details.map((bucket) => JSON.stringify(bucket)),
+    rowChunks: await stringify(rowChunks, (rowsOfChunk) => JSON.stringify(rowsOfChunk.map(encodeRow))),
+    emailChunks: await stringify(emailChunks, (keys) => JSON.stringify(keys)),
+    detailBuckets: await stringify(details, (bucket) => JSON.stringify(bucket)),
   };
 }
 

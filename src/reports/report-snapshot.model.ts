@@ -39,20 +39,22 @@ const reportPartSchema = new Schema<ReportPartDoc>(
 );
 
 /**
- * Parts are spread over PART_SHARDS collections by a hash of their id, and read and deleted only by _id. Why: on
- * FerretDB 1.24's SQLite backend an _id lookup is a scan of the table up to the row (its query reads
- * `_ferretdb_sjson->'$._id'` while its _id index is on `_ferretdb_sjson->"_id"`, so SQLite never uses the index;
- * measured 0.7 s to find the last of 100 000 users). Sixteen small tables make each lookup scan a sixteenth of the
- * parts. On MongoDB each lookup is an _id index seek either way. No secondary index is needed.
+ * Parts are spread over PART_SHARDS collections by a hash of their id, and read and deleted only by _id; learner
+ * details (the bulk of a snapshot) live in collections of their own. Why: on FerretDB 1.24's SQLite backend an _id
+ * lookup is a scan of the table up to the row (its query reads `_ferretdb_sjson->'$._id'` while its _id index is on
+ * `_ferretdb_sjson->"_id"`, so SQLite never uses the index; measured 0.7 s to find the last of 100 000 users). Small
+ * tables keep each lookup short. On MongoDB each lookup is an _id index seek either way. No secondary index is needed.
  */
 export const PART_SHARDS = 16;
-const partModels = Array.from({ length: PART_SHARDS }, (_, shard) => mongoose.model<ReportPartDoc>(`ReportPart${shard}`, reportPartSchema.clone(), `reportParts${shard}`));
+const shards = (family: string) => Array.from({ length: PART_SHARDS }, (_, shard) => mongoose.model<ReportPartDoc>(`Report${family}${shard}`, reportPartSchema.clone(), `report${family}${shard}`));
+const tableModels = shards('Parts');
+const detailModels = shards('Details');
 
-/** The collection (model) holding a part: FNV-1a hash of the id, so parts of every kind spread evenly. */
+/** The collection (model) holding a part: FNV-1a hash of the id, so parts spread evenly. */
 export function partModel(id: string) {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return partModels[hash % PART_SHARDS]!;
+  return (id.includes(':details:') ? detailModels : tableModels)[hash % PART_SHARDS]!;
 }
 
 export const partId = {

@@ -75,14 +75,16 @@ export function outcomesTable(summary: ReportSummary, range: DayRange, t: Transl
   };
 }
 
-export function profileLabels(row: LearnerRow, summary: ReportSummary, t: Translate) {
-  const region = summary.regions[row.region];
-  return {
-    size: groupLabel('size', SIZE_KEYS[row.size] ?? 'unknown', row.size === SIZE_KEYS.length - 1, t),
-    women: groupLabel('women', WOMEN_KEYS[row.women] ?? 'unknown', row.women === WOMEN_KEYS.length - 1, t),
-    region: region ?? t('reports.notStated'),
-    language: groupLabel('language', LANGUAGE_KEYS[row.language] ?? 'unknown', row.language === LANGUAGE_KEYS.length - 1, t),
-  };
+/** Labels of every profile code of a snapshot, computed once per request (the CSV export formats 100 000 rows). */
+export type ProfileLabels = { size: string[]; women: string[]; language: string[]; region: string[] };
+
+export function profileLabelsOf(summary: ReportSummary, t: Translate): ProfileLabels {
+  const of = (dimension: (typeof GROUP_DIMENSIONS)[number], keys: readonly string[]) => keys.map((key, i) => groupLabel(dimension, key, i === keys.length - 1, t));
+  return { size: of('size', SIZE_KEYS), women: of('women', WOMEN_KEYS), language: of('language', LANGUAGE_KEYS), region: [...summary.regions, t('reports.notStated')] };
+}
+
+export function profileLabels(row: LearnerRow, labels: ProfileLabels) {
+  return { size: labels.size[row.size] ?? '', women: labels.women[row.women] ?? '', region: labels.region[row.region] ?? '', language: labels.language[row.language] ?? '' };
 }
 
 export function learnersHeader(t: Translate): string[] {
@@ -93,11 +95,11 @@ export function learnersHeader(t: Translate): string[] {
   ];
 }
 
-export function learnerCells(row: LearnerRow, summary: ReportSummary, t: Translate): CsvValue[] {
-  const labels = profileLabels(row, summary, t);
+export function learnerCells(row: LearnerRow, labels: ProfileLabels, yesNo: [string, string]): CsvValue[] {
+  const profile = profileLabels(row, labels);
   return [
-    row.name, row.email, labels.size, labels.women, labels.region, labels.language, isoDate(row.enrolledAt), row.modulesCompleted, minutes(row.seconds),
-    isoDate(row.completedAt), row.isCertified ? t('reports.learners.yes') : t('reports.learners.no'),
+    row.name, row.email, profile.size, profile.women, profile.region, profile.language, isoDate(row.enrolledAt), row.modulesCompleted, minutes(row.seconds),
+    isoDate(row.completedAt), row.isCertified ? yesNo[0] : yesNo[1],
   ];
 }
 

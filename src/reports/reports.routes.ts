@@ -1,10 +1,13 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../accounts/auth.middleware';
 import type { Actor } from '../authoring/course-access';
 import { NotFound, ServiceUnavailable } from '../http/errors';
 import type { Translate } from '../i18n/i18n';
 import { CSV_BOM, csvDocument, csvLine } from './report-csv';
-import { funnelTable, learnerAttemptsTable, learnerCells, learnerModulesTable, learnersHeader, modulesTable, outcomesTable, quizTable, type Table } from './report-tables';
+import type { LearnerRow } from './report-types';
+import { funnelTable, learnerAttemptsTable, learnerCells, learnerModulesTable, learnersHeader, modulesTable, outcomesTable, profileLabelsOf, quizTable, type Table } from './report-tables';
 import { courseParams, learnerParams, learnerQuery, rangeQuery, toDayRange } from './reports.schemas';
 import { getLearnerDetail, getLearnerPage, getLearnerRows, invalidQuery, listReportCourses, openCourseReport, requestReportRefresh, type ReportOptions } from './reports.service';
 import { buildCourseReportView, buildIndexView, buildLearnerView, buildLearnersView } from './reports.view';
@@ -104,18 +107,22 @@ reportsRouter.get('/reports/courses/:slug/learners.csv', async (req, res) => {
   const result = await getLearnerRows(actorOf(req), slug, query, optionsFor(req));
   if (result.state !== 'ready') throw new ServiceUnavailable('reports.preparing.body');
   const { t } = context(res);
-  const summary = result.snapshot.summary;
+  const labels = profileLabelsOf(result.snapshot.summary, t);
+  const yesNo: [string, string] = [t('reports.learners.yes'), t('reports.learners.no')];
   res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${slug}-learners.csv"`, 'Cache-Control': 'no-store' });
-  // Streamed a chunk of the table at a time, so a course of any size never sits in memory as one string.
-  let buffer = CSV_BOM + csvLine(learnersHeader(t));
-  for await (const row of result.rows) {
-    buffer += csvLine(learnerCells(row, summary, t));
-    if (buffer.length > 64 * 1024) {
-      if (!res.write(buffer)) await new Promise((resolve) => res.once('drain', resolve));
-      buffer = '';
+  // Streamed about 64 KB at a time (pipeline handles back-pressure), so a course of any size never sits in memory.
+  async function* lines(rows: AsyncGenerator<LearnerRow>) {
+    let buffer = CSV_BOM + csvLine(learnersHeader(t));
+    for await (const row of rows) {
+      buffer += csvLine(learnerCells(row, labels, yesNo));
+      if (buffer.length > 64 * 1024) {
+        yield buffer;
+        buffer = '';
+      }
     }
+    yield buffer;
   }
-  res.end(buffer);
+  await pipeline(Readable.from(lines(result.rows)), res);
 });
 
 reportsRouter.get('/reports/courses/:slug/learners/:id', async (req, res) => {

@@ -5,7 +5,7 @@ import type { CsvValue } from './report-csv';
 import type { DayRange } from './report-figures';
 import { CHART_COLORS, renderBarChart } from './report-svg';
 import {
-  funnelTable, isoDate, learnerAttemptsTable, learnerCells, learnerModulesTable, learnersHeader, minutes, modulesTable, outcomesTables, profileLabels, quizTable, type Table,
+  funnelTable, isoDate, learnerAttemptsTable, learnerCells, learnerModulesTable, learnersHeader, minutes, modulesTable, outcomesTables, profileLabels, profileLabelsOf, quizTable, type Table,
 } from './report-tables';
 import { SIZE_KEYS, WOMEN_KEYS, type LearnerDetail, type ReportSummary } from './report-types';
 import type { ReportCourse } from './reports.service';
@@ -119,7 +119,9 @@ export function buildLearnersView(context: ReportContext & { page: LearnerPage; 
   const { summary, t, locale, page, query } = context;
   const top = header(context);
   const filters = { q: query.q, size: query.size, women: query.women, region: query.region, completed: query.completed };
-  const table = toTableView({ header: learnersHeader(t), rows: page.rows.map((row) => learnerCells(row, summary, t)) }, locale);
+  const labels = profileLabelsOf(summary, t);
+  const yesNo: [string, string] = [t('reports.learners.yes'), t('reports.learners.no')];
+  const table = toTableView({ header: learnersHeader(t), rows: page.rows.map((row) => learnerCells(row, labels, yesNo)) }, locale);
   table.rows.forEach((cells, i) => (cells[0]!.href = `${top.base}/learners/${page.rows[i]!.id}`));
   const pageHref = (n: number) => withQuery(`${top.base}/learners`, { ...filters, page: n });
   return {
@@ -140,7 +142,7 @@ export function buildLearnerView(context: ReportContext & { detail: LearnerDetai
   const { summary, lang, t, locale, detail } = context;
   const top = header(context);
   const { row } = detail;
-  const labels = profileLabels(row, summary, t);
+  const labels = profileLabels(row, profileLabelsOf(summary, t));
   const base = `${top.base}/learners/${row.id}`;
   return {
     ...top,

@@ -6,8 +6,9 @@ import { Enrolment } from '../../src/learning/enrolment.model';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';
 import { ModuleTime, ModuleVisit } from '../../src/learning/module-activity.model';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model';
-import { refreshReports } from '../../src/reports/report-build';
-import type { Agent } from '../support/agents';
+import { isRefreshing, loadSnapshot, refreshReports } from '../../src/reports/report-build';
+import { openCourseReport } from '../../src/reports/reports.service';
+import { csrfFrom, type Agent } from '../support/agents';
 import { writeFixtureCourse } from '../support/course-fixtures';
 import { signedInUser } from '../support/learners';
 import { startTestApp } from '../support/test-app';
@@ -142,6 +143,34 @@ describe('learner reports', () => {
       }
       await trainer.get(`${BASE}/${new Types.ObjectId().toHexString()}`).expect(404);
       await trainer.get(`${BASE}/not-an-id`).expect(404);
+    });
+  });
+
+  describe('snapshot freshness', () => {
+    const options = { waitMs: 0, onBackgroundError: (error: unknown) => { throw error; } };
+
+    it('answers "preparing" while a first build is slower than the wait, then serves the built report', async () => {
+      await importCourses(writeFixtureCourse({ slug: 'late-course', modules: 1 }));
+      const admin = { id: new Types.ObjectId().toHexString(), role: 'admin' as const };
+      expect((await openCourseReport(admin, 'late-course', options)).state).toBe('preparing');
+      await refreshReports();
+      expect((await openCourseReport(admin, 'late-course', options)).state).toBe('ready');
+    });
+
+    it('serves a stale snapshot and rebuilds it in the background', async () => {
+      const state = await loadSnapshot(COURSE, { ...options, now: Date.now() + 16 * 60 * 1000 });
+      expect(state.state === 'ready' && state.isStale).toBe(true);
+      expect(isRefreshing()).toBe(true);
+      await refreshReports();
+    });
+
+    it('rebuilds on request (POST, CSRF-protected) and says so', async () => {
+      const page = await trainer.get(`/reports/courses/${COURSE}`).expect(200);
+      await trainer.post(`/reports/courses/${COURSE}/refresh`).type('form').send({}).expect(403);
+      const done = await trainer.post(`/reports/courses/${COURSE}/refresh`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+      expect(done.headers.location).toBe(`/reports/courses/${COURSE}?updating=1`);
+      expect((await trainer.get(String(done.headers.location)).expect(200)).text).toContain('The figures are being updated.');
+      await refreshReports();
     });
   });
 });
