@@ -8,7 +8,8 @@ import { writeFixtureCourse } from '../../support/course-fixtures';
 import { spawnServer, type ServerProcess } from '../../support/server-process';
 import { testDatabaseName, testDatabaseUri } from '../../support/test-app';
 
-export type E2eServer = { base: string; dataDir: string; server: ServerProcess; stop(): Promise<void> };
+/** `uri` is the server's own test database, for tests that set up accounts directly (see ./accounts.ts). */
+export type E2eServer = { base: string; dataDir: string; uri: string; server: ServerProcess; stop(): Promise<void> };
 
 /**
  * The real app as a process on a free port, with its own test database and data folder, serving the bundled
@@ -31,6 +32,7 @@ export async function startE2eServer(label: string): Promise<E2eServer> {
   return {
     base,
     dataDir,
+    uri: uri.toString(),
     server,
     async stop() {
       server.child.kill('SIGTERM');
