@@ -1,3 +1,4 @@
+import { destroyUserSessions } from '../accounts/session.model';
 import { Types } from 'mongoose';
 import { User, type Role } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
@@ -33,7 +34,8 @@ export async function listUsers(actor: Actor, input: { query: string; page: numb
 
 /**
  * Changes a user's role and records it in the audit log. Admins cannot change their own role, so the last admin
- * can never lock everyone out by accident. The new role applies from the user's next request.
+ * can never lock everyone out by accident. The user's sessions end (they sign in again under the new role), so no
+ * session outlives a privilege change.
  */
 export async function changeUserRole(actor: Actor, userId: string, role: Role): Promise<{ before: Role; after: Role }> {
   assertAdmin(actor);
@@ -43,6 +45,7 @@ export async function changeUserRole(actor: Actor, userId: string, role: Role): 
   if (!user) throw new NotFound();
   if (user.role === role) return { before: role, after: role };
   await User.updateOne({ _id: user._id }, { $set: { role } });
+  await destroyUserSessions(user._id);
   await recordAudit({ actorId: actor.id, action: 'user.role.change', targetType: 'user', targetId: userId, before: { role: user.role }, after: { role, email: user.email } });
   return { before: user.role, after: role };
 }

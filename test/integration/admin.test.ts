@@ -4,9 +4,9 @@ import { AuditEntry } from '../../src/audit/audit.model';
 import { CourseStaff } from '../../src/authoring/course-staff.model';
 import { importCourses } from '../../src/courses/course-importer';
 import { ImportReport } from '../../src/courses/import-report.model';
-import type { Agent } from '../support/agents';
+import { login, type Agent } from '../support/agents';
 import { writeFixtureCourse } from '../support/course-fixtures';
-import { signedInUser } from '../support/learners';
+import { signedInUser, TEST_PASSWORD } from '../support/learners';
 import { startTestApp } from '../support/test-app';
 import { submitForm } from '../fixtures/uploads/author-session';
 
@@ -55,12 +55,14 @@ describe('administration', () => {
   });
 
   describe('POST /admin/users/:id/role', () => {
-    it('changes a role, which takes effect at once and appears in the audit log', async () => {
+    it('changes a role, ends the user\'s sessions (they sign in again under it), and appears in the audit log', async () => {
       const person = await signedInUser(test.app, { name: 'Liu Yang', email: 'liu@example.org' });
       await person.agent.get('/author').expect(403);
       const response = await submitForm(admin.agent, '/admin/users?q=liu', `/admin/users/${person.id}/role`, { role: 'trainer', back: '/admin/users?q=liu&page=1' });
       expect(response.status).toBe(303);
       expect(response.headers.location).toBe('/admin/users?q=liu&page=1&notice=role-changed');
+      await person.agent.get('/author').expect(303).expect('Location', '/login?next=%2Fauthor');
+      expect((await login(person.agent, 'liu@example.org', TEST_PASSWORD)).status).toBe(303);
       await person.agent.get('/author').expect(200);
 
       const entry = await AuditEntry.findOne({ action: 'user.role.change', targetId: person.id }).lean();
