@@ -1,3 +1,4 @@
+import { csrfTokenFor } from '../http/csrf';
 import type { Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
@@ -44,6 +45,9 @@ export function authenticateLocal(passport: AppPassport, req: Request, res: Resp
 export async function signIn(req: Request, user: Express.User): Promise<void> {
   await new Promise<void>((resolve, reject) => req.login(user, (error: unknown) => (error ? reject(error) : resolve())));
   req.session.loginAt = Date.now();
+  // The CSRF token exists before any page is served: otherwise pages loaded at the same time each create one and
+  // only the last saved would work (found by the route matrix).
+  csrfTokenFor(req);
   // Saved before the caller redirects: express-session's own save at the end of the response may land after the
   // browser has already followed the redirect, which would then read the session without loginAt (and the absolute
   // timeout check would end it). Found by the crash-safety test's 20 concurrent sign-ins.

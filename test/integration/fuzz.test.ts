@@ -20,6 +20,7 @@ const CONCURRENCY = 8;
 /** Budget of the deep fuzz per route (spread over its fields), and how many fields get wrongly shaped keys. */
 const DEEP_VALUES_PER_ROUTE = 14;
 const SHAPED_FIELDS_PER_ROUTE = 3;
+const HEADER_SETS_PER_ROUTE = 2;
 
 function prng(seed: number): () => number {
   let state = seed >>> 0;
@@ -72,7 +73,22 @@ type Body =
   | { kind: 'none' }
   | { kind: 'multipart'; files: { field: string; name: string; data: Buffer }[] };
 
-type FuzzRequest = { actor: Actor; route: RouteCase; path: string; query: string; body?: Body; accept?: string; label: string; deep?: boolean };
+type FuzzRequest = { actor: Actor; route: RouteCase; path: string; query: string; body?: Body; headers?: Record<string, string>; label: string; deep?: boolean };
+
+/**
+ * Hostile request headers the app reads (language, request id, client address behind the proxy, content
+ * negotiation). Header values cannot carry CR, LF or NUL (Node's client refuses them), so injection is tried encoded.
+ */
+const HEADER_SETS: { label: string; headers: Record<string, string>; needsFreshCookies?: boolean }[] = [
+  { label: 'Accept-Language garbage', headers: { 'Accept-Language': `zh-CN;q=abc, *;q=-1, ${'x-'.repeat(2000)}, ../../etc/passwd` } },
+  { label: 'lang cookie garbage', headers: { Cookie: 'lang=zh-CN%0d%0aSet-Cookie:x=y; lang=__proto__; pa.sid=s%3Aforged.signature' }, needsFreshCookies: true },
+  { label: 'X-Request-Id markup', headers: { 'X-Request-Id': '<script>alert(1)</script>' } },
+  { label: 'X-Forwarded-For garbage', headers: { 'X-Forwarded-For': 'not-an-ip, 999.999.1.1, ::ffff:1.2.3.4, %0d%0a' } },
+  { label: 'X-Forwarded-Host and Proto', headers: { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'javascript' } },
+  { label: 'Accept odd', headers: { Accept: 'application/json;q=abc, text/html;q=0.1, */*;q=2' } },
+  { label: 'Referer javascript', headers: { Referer: 'javascript:alert(1)' } },
+  { label: 'Latin-1 header bytes', headers: { 'Accept-Language': 'zh\u00ff\u00fe-CN' } },
+];
 
 const encodePairs = (pairs: [string, string][]) => pairs.map(([key, value]) => `${encodeURIComponent(key)}=${value}`).join('&');
 const asPairs = (record: Record<string, string>): [string, string][] => Object.entries(record).map(([key, value]) => [key, encodeURIComponent(value)]);
@@ -134,7 +150,7 @@ function buildRequests(f: SecurityFixtures, random: () => number): FuzzRequest[]
         { actor, route, label: 'text/plain body', path: path(), query: query(baseQuery), body: { kind: 'text', raw: encodePairs(basePairs) } },
         { actor, route, label: 'no body', path: path(), query: query(baseQuery), body: { kind: 'none' } },
         { actor, route, label: '150 fields', path: path(), query: query(baseQuery), body: formBody([...basePairs, ...Array.from({ length: 150 }, (_, i) => [`f${i}`, 'x'] as [string, string])]) },
-        { actor, route, label: 'valid form, JSON wanted', path: path(), query: query(baseQuery), body: formBody(basePairs), accept: 'application/json' },
+        { actor, route, label: 'valid form, JSON wanted', path: path(), query: query(baseQuery), body: formBody(basePairs), headers: { Accept: 'application/json' } },
       ];
       if (route.multipart) all.push(...uploadShapes(actor));
       return deep ? all : all.slice(0, 2);
@@ -178,6 +194,12 @@ function buildRequests(f: SecurityFixtures, random: () => number): FuzzRequest[]
           requests.push(variant(actor, field, shape.pairs, `${field.kind} ${field.name}: ${shape.label}`));
         }
         requests.push(...postShapes(actor, true));
+        // Headers: cookies can only be replaced where the request carries no session (a visitor's GET).
+        const headerSets = HEADER_SETS.filter((set) => !set.needsFreshCookies || (actor === 'anonymous' && route.method === 'GET'));
+        for (let n = 0; n < HEADER_SETS_PER_ROUTE; n += 1) {
+          const set = pick(headerSets);
+          requests.push({ actor, route, label: `headers: ${set.label}`, path: path(), query: query(baseQuery), body: route.method === 'POST' ? formBody(basePairs) : undefined, headers: set.headers });
+        }
         for (let i = firstOfActor; i < requests.length; i += 1) requests[i]!.deep = true;
       } else {
         // Everyone else: a sample, enough to show that refusing (or serving) them never breaks.
@@ -261,7 +283,7 @@ describe('fuzzing every route as every role', () => {
       // Visitors' GETs come without a cookie, as a crawler's would; everything else in the actor's session.
       const agent = req.actor === 'anonymous' && req.route.method === 'GET' ? request(f.server) : f.agents[req.actor];
       const url = req.path + req.query;
-      const headers: Record<string, string> = { 'X-Forwarded-For': ip, 'X-Fuzz-Id': String(id), ...(req.accept ? { Accept: req.accept } : {}) };
+      const headers: Record<string, string> = { 'X-Forwarded-For': ip, ...req.headers, 'X-Fuzz-Id': String(id) };
       if (req.route.method === 'GET') return agent.get(url).set(headers);
       const token = await f.csrf(f.agents[req.actor]);
       const body = req.body ?? { kind: 'form', raw: '' };
