@@ -12,6 +12,7 @@ import { loadConfig, loadDotEnvFile } from '../../src/config';
 import { buildApp } from '../../src/app';
 import { connectDatabase } from '../../src/db/connection';
 import { resolveDatabase } from '../../src/db/resolve-database';
+import { Enrolment } from '../../src/learning/enrolment.model';
 import { createLogger } from '../../src/logger';
 import { refreshReports } from '../../src/reports/report-build';
 import { getLearnerDetail, getLearnerPage, openCourseReport, type ReportOptions } from '../../src/reports/reports.service';
@@ -32,8 +33,31 @@ async function time<T>(label: string, run: () => Promise<T>, repeat = 5): Promis
   return result;
 }
 
+/** Each report page over HTTP, signed in as the seeded admin; the first request of a fresh process reads cold. */
+async function measurePages(slug: string, id: string, password: string, seed: number): Promise<void> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const app = buildApp({ config, logger: createLogger({ level: 'silent' }) });
+  const agent = request.agent(app);
+  const login = await agent.get('/login');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1] ?? '';
+  await agent.post('/login').type('form').send({ _csrf: csrf, email: staffEmails(seed).admin, password }).expect(303);
+  const get = async (url: string) => {
+    const response = await agent.get(url);
+    if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
+    return response;
+  };
+  const base = `/reports/courses/${slug}`;
+  for (const url of [base, `${base}?from=2025-01-01&to=2025-06-30`, `${base}/learners`, `${base}/learners?page=2000`, `${base}/learners?q=${encodeURIComponent('王')}`,
+    `${base}/learners?size=small&women=no&completed=yes`, `${base}/learners?region=${encodeURIComponent('西藏')}`, `${base}/learners/${id}`,
+    `${base}/funnel.csv`, `${base}/modules.csv`, `${base}/quiz.csv`, `${base}/outcomes.csv`, `${base}/learners/${id}/attempts.csv`]) {
+    await time(`GET ${decodeURIComponent(url.replace(id, ':id'))}`, () => get(url));
+  }
+  const csv = await time(`GET ${base}/learners.csv (every learner)`, () => get(`${base}/learners.csv`), 1);
+  console.log(`  learners.csv: ${(csv.text.length / 1e6).toFixed(1)} M characters`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { course: { type: 'string' }, password: { type: 'string' }, seed: { type: 'string' }, live: { type: 'boolean' }, 'no-build': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { course: { type: 'string' }, password: { type: 'string' }, seed: { type: 'string' }, live: { type: 'boolean' }, 'no-build': { type: 'boolean' }, 'no-service': { type: 'boolean' }, 'no-http': { type: 'boolean' } } });
   loadDotEnvFile();
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const database = await resolveDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log: () => undefined });
@@ -56,6 +80,10 @@ async function main(): Promise<void> {
     const admin = { id: '000000000000000000000000', role: 'admin' as const };
     const options: ReportOptions = { waitMs: 600_000, onBackgroundError: (error) => console.error(error) };
     const page = (query: Record<string, string | number>) => getLearnerPage(admin, slug, query, options);
+    // A learner of the course, found without touching the report (so the pages below start with a cold cache).
+    const id = String((await Enrolment.findOne({ courseSlug: slug }, { learnerId: 1 }).lean())?.learnerId);
+    if (!values['no-http']) await measurePages(slug, id, values.password ?? 'bench-password-42', Number(values.seed ?? 42));
+    if (values['no-service']) return;
     await time('service: course report (summary)', () => openCourseReport(admin, slug, options));
     await time('service: learners page 1', () => page({ page: 1 }));
     await time('service: learners last page', () => page({ page: 100_000 }));
@@ -63,29 +91,8 @@ async function main(): Promise<void> {
     await time('service: learners search "fang." (email prefix)', () => page({ q: 'fang.' }));
     await time('service: learners size=micro women=yes completed=no', () => page({ size: 'micro', women: 'yes', completed: 'no' } as never));
     await time('service: learners region=西藏 (sparse: rows spread over all chunks)', () => page({ region: '西藏' }));
-    const first = await page({ page: 1 });
-    const id = first.state === 'ready' ? first.page.rows[7]!.id : '';
     await time('service: learner detail', () => getLearnerDetail(admin, slug, id, options));
 
-    const app = buildApp({ config, logger: createLogger({ level: 'silent' }) });
-    const agent = request.agent(app);
-    const login = await agent.get('/login');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1] ?? '';
-    const password = values.password ?? 'bench-password-42';
-    await agent.post('/login').type('form').send({ _csrf: csrf, email: staffEmails(Number(values.seed ?? 42)).admin, password }).expect(303);
-    const get = async (url: string) => {
-      const response = await agent.get(url);
-      if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
-      return response;
-    };
-    const base = `/reports/courses/${slug}`;
-    for (const url of [base, `${base}?from=2025-01-01&to=2025-06-30`, `${base}/learners`, `${base}/learners?page=2000`, `${base}/learners?q=${encodeURIComponent('王')}`,
-      `${base}/learners?size=small&women=no&completed=yes`, `${base}/learners?region=${encodeURIComponent('西藏')}`, `${base}/learners/${id}`,
-      `${base}/funnel.csv`, `${base}/modules.csv`, `${base}/quiz.csv`, `${base}/outcomes.csv`, `${base}/learners/${id}/attempts.csv`]) {
-      await time(`GET ${decodeURIComponent(url.replace(id, ':id'))}`, () => get(url));
-    }
-    const csv = await time(`GET ${base}/learners.csv (every learner)`, () => get(`${base}/learners.csv`), 1);
-    console.log(`  learners.csv: ${(csv.text.length / 1e6).toFixed(1)} M characters`);
   } finally {
     await connection.close();
     await database.stop();

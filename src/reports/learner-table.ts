@@ -96,7 +96,10 @@ export async function* allLearnerRows(snapshot: LoadedSnapshot, filters: Learner
   const pending = new Map<number, Promise<LearnerRow[]>>();
   const fetch = (index: number) => {
     const chunk = chunks[index];
-    if (chunk !== undefined && !pending.has(chunk)) pending.set(chunk, readRowChunk(snapshot.parts, chunk));
+    if (chunk === undefined || pending.has(chunk)) return;
+    const read = readRowChunk(snapshot.parts, chunk);
+    read.catch(() => undefined); // awaited below; this only keeps a read-ahead of an abandoned export from being "unhandled"
+    pending.set(chunk, read);
   };
   let k = 0;
   for (let index = 0; index < chunks.length; index += 1) {

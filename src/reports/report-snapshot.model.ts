@@ -23,7 +23,8 @@ const reportSnapshotSchema = new Schema<ReportSnapshotDoc>(
   },
   { collection: 'reportSnapshots', versionKey: false },
 );
-// Read only by _id (the course slug): the one lookup FerretDB's SQLite backend answers without a full scan.
+// Read only by _id (the course slug); one small document per course, so even FerretDB's scanning _id lookup (see
+// below) is instant. No secondary index.
 
 export const ReportSnapshot = mongoose.model<ReportSnapshotDoc>('ReportSnapshot', reportSnapshotSchema);
 

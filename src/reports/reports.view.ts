@@ -61,6 +61,16 @@ function header(context: ReportContext) {
   };
 }
 
+/** The quiz table, a flagged question's row in bold. */
+function quizTableView(summary: ReportSummary, lang: Lang, t: Translate, locale: string): TableView {
+  const table = quizTable(summary, lang, t);
+  const view = toTableView(table, locale, [4]);
+  view.rows.forEach((row, i) => {
+    if (table.rows[i]?.[7]) row.forEach((cell) => (cell.isStrong = true));
+  });
+  return view;
+}
+
 /** The course report page: funnel and outcomes for the date range, module drop-off and quiz items for all time. */
 export function buildCourseReportView(context: ReportContext & { range: RangeQuery; dayRange: DayRange; refreshStarted: boolean }) {
   const { summary, lang, t, locale, range } = context;
@@ -91,12 +101,7 @@ export function buildCourseReportView(context: ReportContext & { range: RangeQue
         groups: summary.modules.map((module) => ({ label: module.title[lang], values: [module.started, module.completed] })),
       }),
     },
-    quiz: (() => {
-      const table = quizTable(summary, lang, t);
-      const view = toTableView(table, locale, [4]);
-      view.rows.forEach((row, i) => table.rows[i]?.[7] && row.forEach((cell) => (cell.isStrong = true)));
-      return { table: view, csv: `${top.base}/quiz.csv` };
-    })(),
+    quiz: { table: quizTableView(summary, lang, t, locale), csv: `${top.base}/quiz.csv` },
     outcomes: {
       tables: outcomesTables(summary, context.dayRange, t).map(({ dimension, table }) => ({ title: t(`reports.dimension.${dimension}`), table: toTableView(table, locale, [3]) })),
       csv: withQuery(`${top.base}/outcomes.csv`, rangeParams),

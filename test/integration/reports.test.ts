@@ -188,6 +188,8 @@ describe('reports', () => {
       for (const url of [BASE, `${BASE}/funnel.csv`, `${BASE}/learners`, `${BASE}/learners.csv`, `${BASE}/learners/${ids.L1}`]) await other.agent.get(url).expect(403);
       await other.agent.get('/reports/courses/other-course').expect(200);
       const learner = await staff('learner');
+      expect((await learner.agent.get('/dashboard').expect(200)).text).not.toContain('href="/reports"');
+      expect((await trainer.get('/reports').expect(200)).text).toContain('<a href="/reports" aria-current="page">Reports</a>');
       await learner.agent.get('/reports').expect(403);
       await learner.agent.get(BASE).expect(403);
       const visitor = await newAgent(test.app).get(BASE).expect(303);
