@@ -12,9 +12,11 @@ import { renderCertificatePdf } from '../src/certificates/certificate-pdf';
 import { Certificate } from '../src/certificates/certificate.model';
 import { connectDatabase } from '../src/db/connection';
 import { findFreePort } from '../src/db/embedded-server';
-import { resolveDatabase } from '../src/db/resolve-database';
 import { ModuleCompletion } from '../src/learning/module-completion.model';
 import { seed, staffEmails } from '../scripts/seed/seed';
+import '../src/app'; // registers every model, whose index declarations the GIN indexes follow
+import { applyGinIndexes } from '../src/db/ferretdb-postgres-indexes';
+import { openBenchDatabase } from './bench-database';
 import { BENCH_PASSWORD, benchEmail, prepareBenchData } from './bench-setup';
 import { httpClient } from './http-client';
 import { measure, type LoadResult } from './load';
@@ -44,6 +46,17 @@ function startApp(env: Record<string, string>): ChildProcess {
 
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
+/** Everything started so far, stopped in reverse order even when a step fails (no server left running). */
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  return exited.finally(() => clearTimeout(timer));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   log('building the app (tsc)…');
@@ -51,11 +64,13 @@ async function main(): Promise<void> {
 
   const benchDir = path.resolve('data', 'bench');
   mkdirSync(benchDir, { recursive: true });
-  const database = await resolveDatabase({ mongodbUri: process.env.MONGODB_URI, dataDir: benchDir, ferretdbBin: process.env.FERRETDB_BIN, log });
+  const database = await openBenchDatabase(benchDir, log);
+  cleanups.push(() => database.stop());
   const dbName = `bench_${sizes.seed}_${sizes.learners}`;
   const uri = new URL(database.uri);
   uri.pathname = `/${dbName}`;
   const connection = await connectDatabase(uri.toString());
+  cleanups.push(() => connection.close());
   const meta = mongoose.connection.db!.collection('benchMeta');
   const seeded = await meta.findOne({ _id: 'sizes' as never });
   let seedMs = 0;
@@ -69,6 +84,7 @@ async function main(): Promise<void> {
     seedMs = Number(seeded?.seedMs ?? 0);
     log(`reusing the seeded database ${dbName} (seeded in ${Math.round(seedMs / 1000)} s)`);
   }
+  if (database.postgresUrl && !process.argv.includes('--no-gin')) applyGinIndexes(database.postgresUrl, dbName, log);
 
   const port = await findFreePort();
   const base = `http://127.0.0.1:${port}`;
@@ -79,6 +95,7 @@ async function main(): Promise<void> {
   log('starting the app (production mode)…');
   const appStart = Date.now();
   const app = startApp(env);
+  cleanups.push(() => stopProcess(app));
   await waitFor200(`${base}/`, 30000);
   const coldStartMs = Date.now() - appStart;
 
@@ -163,12 +180,13 @@ async function main(): Promise<void> {
   // are driven at once, 25 connections each, and their throughputs add up.
   const secondPort = await findFreePort();
   const second = startApp({ ...env, PORT: String(secondPort) });
+  cleanups.push(() => stopProcess(second));
   await waitFor200(`http://127.0.0.1:${secondPort}/`, 30000);
   log('scenario module_page_two_processes…');
   const [onFirst, onSecond] = await Promise.all(
     [port, secondPort].map((p) => measure({ url: `http://127.0.0.1:${p}${modulePath}`, headers: { accept: 'text/html', cookie: learners[1]!.cookieHeader() }, connections: 25, durationSeconds: seconds })),
   );
-  second.kill('SIGTERM');
+  await stopProcess(second);
   results.module_page_two_processes = {
     rps: onFirst!.rps + onSecond!.rps,
     p50_ms: Math.max(onFirst!.p50_ms, onSecond!.p50_ms),
@@ -187,9 +205,10 @@ async function main(): Promise<void> {
   // The floor: bare Express 5 + EJS, a page of the module page's size, from memory, same load.
   const floorPort = await findFreePort();
   const floor = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/floor-app.ts'), String(floorPort), String(pageBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanups.push(() => stopProcess(floor));
   await new Promise((resolve) => floor.stdout!.once('data', resolve));
   const floorResult = await measure({ url: `http://127.0.0.1:${floorPort}/`, durationSeconds: seconds });
-  floor.kill();
+  await stopProcess(floor);
 
   // PDF generation in this process (the app's own renderer), median of 100 after a warm-up.
   const certificate = await Certificate.findOne({ serial: data.certificateSerial }).lean();
@@ -202,13 +221,10 @@ async function main(): Promise<void> {
   }
   times.sort((a, b) => a - b);
 
-  app.kill('SIGTERM');
-  await new Promise((resolve) => app.once('exit', resolve));
-  await connection.close();
-  await database.stop();
+  await runCleanups();
 
   const output = {
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, database ${database.kind === 'external' ? 'MONGODB_URI' : database.kind} on the same machine`,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, database ${database.label} on the same machine`,
     sizes,
     floor_rps: floorResult.rps,
     floor_page_bytes: pageBytes,
@@ -230,7 +246,12 @@ async function main(): Promise<void> {
   console.log(`\nPDF median ${output.pdf_median_ms} ms · app RSS ${output.rss_mb} MB · cold start ${output.cold_start_ms} ms · lost updates ${lostUpdates} · doubled ${doubled} (of ${acknowledged.size} acknowledged completions) · seed ${Math.round(seedMs / 1000)} s · total ${Math.round(output.total_ms / 1000)} s`);
 }
 
-main().catch((error: unknown) => {
+async function runCleanups(): Promise<void> {
+  while (cleanups.length) await Promise.resolve(cleanups.pop()!()).catch(() => undefined);
+}
+
+main().catch(async (error: unknown) => {
   console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  await runCleanups();
   process.exit(1);
 });

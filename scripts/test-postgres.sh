@@ -14,4 +14,4 @@ state=$(mktemp -d)
 fpid=$!
 trap 'kill $fpid 2>/dev/null; rm -rf "$state"' EXIT
 for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-MONGODB_URI="mongodb://127.0.0.1:$port/academy" npx jest --runInBand "$@"
+FERRETDB_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/$pg_db" MONGODB_URI="mongodb://127.0.0.1:$port/academy" npx jest --runInBand "$@"

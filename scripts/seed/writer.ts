@@ -2,10 +2,13 @@ import type { Model } from 'mongoose';
 
 /**
  * Buffers documents per collection and inserts them in batches (insertMany, ordered: false, lean: no Mongoose
- * validation or hydration: the generator already produces valid documents).
+ * validation or hydration: the generator already produces valid documents). A full batch is sent while the
+ * generator goes on, with one batch in flight per collection: the database then works on its own cores while
+ * this process generates (sending and waiting in turn left a core idle).
  */
 export class BatchWriter {
   private buffer: Record<string, unknown>[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
   inserted = 0;
 
   constructor(
@@ -25,16 +28,30 @@ export class BatchWriter {
     return this.buffer.length >= this.batchSize;
   }
 
-  async flush(): Promise<void> {
-    while (this.buffer.length) {
-      const batch = this.buffer.splice(0, this.batchSize);
-      await this.model.insertMany(batch as never[], { ordered: false, lean: true });
+  /** Starts inserting one batch once the previous one has been stored (its failure surfaces here). */
+  private async send(): Promise<void> {
+    const batch = this.buffer.splice(0, this.batchSize);
+    await this.inFlight;
+    this.inFlight = this.model.insertMany(batch as never[], { ordered: false, lean: true }).then(() => {
       this.inserted += batch.length;
-    }
+    });
+    // Marked as handled here; the rejection is still thrown to whoever awaits it next.
+    this.inFlight.catch(() => undefined);
+  }
+
+  async sendIfFull(): Promise<void> {
+    if (this.isFull) await this.send();
+  }
+
+  /** Sends everything buffered and waits until it is stored. */
+  async flush(): Promise<void> {
+    while (this.buffer.length) await this.send();
+    await this.inFlight;
   }
 }
 
-/** Flushes every writer whose buffer is full (or all of them with `force`). */
+/** Sends the batches of full writers (or, with `force`, stores everything buffered and waits for it). */
 export async function flushWriters(writers: BatchWriter[], force = false): Promise<void> {
-  for (const writer of writers) if (force || writer.isFull) await writer.flush();
+  if (force) await Promise.all(writers.map((writer) => writer.flush()));
+  else for (const writer of writers) await writer.sendIfFull();
 }
