@@ -11,7 +11,8 @@ import { Enrolment } from '../../src/learning/enrolment.model';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';
 import { ModuleTime, ModuleVisit } from '../../src/learning/module-activity.model';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model';
-import { refreshReports } from '../../src/reports/report-build';
+import { emptyTallies, publishTallies } from '../../src/reports/report-build';
+import { TallyFeeder } from '../../src/reports/report-collect';
 import { expectedProgress, simulateLearner, tunePersistence, type Behaviour, type SeedCourse } from './activity';
 import { certificateFor } from './certificates';
 import { makeLearner, seededObjectId } from './profiles';
@@ -128,6 +129,10 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   };
   const all = Object.values(writers);
   const learnerHash = await hashPassword(randomBytes(24).toString('base64url'));
+  // The report snapshots are tallied from the documents as they are generated: the same code the build runs on
+  // what it reads back (report-collect.ts), without reading two million documents back (minutes on FerretDB).
+  const feed = new TallyFeeder(await emptyTallies());
+  for (const tally of feed.tallies.values()) tally.allocate(1024);
   let certificates = 0;
   const reportEvery = Math.max(1000, Math.floor(options.learners / 20));
 
@@ -138,20 +143,25 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     const enrolIn = (course: SeedCourse, courseBehaviour: Behaviour, at: Date) => {
       const activity = simulateLearner(random, course, courseBehaviour, at, now);
       const base = { learnerId: user._id, courseSlug: course.slug };
-      writers.enrolments.add({ _id: seededObjectId(random, at), ...base, enrolledAt: at, lastModuleSlug: activity.lastModuleSlug, lastVisitedAt: activity.lastVisitedAt, ...(activity.completedAt ? { completedAt: activity.completedAt, completedVersion: course.version } : {}) });
-      for (const visit of activity.visits) writers.visits.add({ _id: seededObjectId(random, visit.firstVisitedAt), ...base, ...visit });
-      for (const completion of activity.completions) writers.completions.add({ _id: seededObjectId(random, completion.completedAt), ...base, ...completion, courseVersion: course.version });
-      for (const time of activity.times) writers.times.add({ _id: seededObjectId(random, time.recordedAt), ...base, ...time });
-      for (const attempt of activity.attempts) writers.attempts.add({ _id: seededObjectId(random, attempt.submittedAt), ...base, ...attempt, courseVersion: course.version, submissionKey: random.hex(12) });
+      const write = (writer: BatchWriter, tally: (doc: Record<string, unknown>) => void, doc: Record<string, unknown>) => {
+        writer.add(doc);
+        tally(doc);
+      };
+      write(writers.enrolments, feed.enrolment, { _id: seededObjectId(random, at), ...base, enrolledAt: at, lastModuleSlug: activity.lastModuleSlug, lastVisitedAt: activity.lastVisitedAt, ...(activity.completedAt ? { completedAt: activity.completedAt, completedVersion: course.version } : {}) });
+      for (const visit of activity.visits) write(writers.visits, feed.visit, { _id: seededObjectId(random, visit.firstVisitedAt), ...base, ...visit });
+      for (const completion of activity.completions) write(writers.completions, feed.completion, { _id: seededObjectId(random, completion.completedAt), ...base, ...completion, courseVersion: course.version });
+      for (const time of activity.times) write(writers.times, feed.time, { _id: seededObjectId(random, time.recordedAt), ...base, ...time });
+      for (const attempt of activity.attempts) write(writers.attempts, feed.attempt, { _id: seededObjectId(random, attempt.submittedAt), ...base, ...attempt, courseVersion: course.version, submissionKey: random.hex(12) });
       if (activity.completedAt && certificates < options.certificates) {
         certificates += 1;
-        writers.certificates.add(certificateFor(random, { learnerId: String(user._id), name: user.name, courseSlug: course.slug, courseVersion: course.version, completedAt: activity.completedAt, number: certificates, seed: options.seed }));
+        write(writers.certificates, feed.certificate, certificateFor(random, { learnerId: String(user._id), name: user.name, courseSlug: course.slug, courseVersion: course.version, completedAt: activity.completedAt, number: certificates, seed: options.seed }));
       }
     };
     enrolIn(main, behaviour, enrolledAt);
     for (const other of others) {
       if (random.chance(options.otherShare ?? 0.1)) enrolIn(other, otherBehaviour, new Date(enrolledAt.getTime() + random.next() * (now.getTime() - enrolledAt.getTime())));
     }
+    feed.user(user);
     await flushWriters(all);
     if ((i + 1) % reportEvery === 0) {
       const seconds = (Date.now() - started) / 1000;
@@ -165,7 +175,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const result: SeedResult = { inserted, staff: { ...emails, password }, durationMs: Date.now() - started };
   if (options.buildReports !== false) {
     const reportsStarted = Date.now();
-    const built = await refreshReports({ progress: (name, documents, ms) => log(`report snapshot: read ${documents} ${name} in ${ms} ms`) });
+    const built = await publishTallies(feed.tallies, feed.profiles, reportsStarted, { progress: (name, documents, ms) => log(`report snapshot: ${name} (${documents} learners, ${ms} ms)`) });
     result.reportsMs = Date.now() - reportsStarted;
     log(`report snapshots of ${built.courses} courses (${built.learners} enrolments) built in ${result.reportsMs} ms`);
   }

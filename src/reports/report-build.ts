@@ -1,6 +1,6 @@
 import { Course } from '../courses/course.model';
 import { getCourseVersion } from '../courses/courses.service';
-import { CourseTally, collectTallies, type ScanProgress } from './report-collect';
+import { CourseTally, collectTallies, type Profile, type ScanProgress } from './report-collect';
 import { composeSnapshot } from './report-compose';
 import { publishSnapshot, readHead, readSummary, SnapshotGone, type LoadedSnapshot } from './report-store';
 import type { SnapshotLayout } from './report-types';
@@ -17,13 +17,24 @@ export type BuildOptions = { progress?: ScanProgress; layout?: SnapshotLayout };
  */
 export async function buildReportSnapshots(options: BuildOptions = {}): Promise<BuildResult> {
   const started = Date.now();
+  const tallies = await emptyTallies();
+  const profiles = await collectTallies(tallies, options.progress);
+  return publishTallies(tallies, profiles, started, options);
+}
+
+/** One empty tally per course, for its live version. */
+export async function emptyTallies(): Promise<Map<string, CourseTally>> {
   const courses = await Course.find({}, { slug: 1, currentVersion: 1, _id: 0 }).lean();
   const tallies = new Map<string, CourseTally>();
   for (const course of courses) {
     const version = await getCourseVersion(course.slug, course.currentVersion);
     if (version) tallies.set(course.slug, new CourseTally(version));
   }
-  const profiles = await collectTallies(tallies, options.progress);
+  return tallies;
+}
+
+/** Composes and publishes the snapshot of each filled tally. */
+export async function publishTallies(tallies: Map<string, CourseTally>, profiles: Map<string, Profile>, started: number, options: BuildOptions = {}): Promise<BuildResult> {
   let learners = 0;
   for (const [slug, tally] of tallies) {
     const composing = Date.now();

@@ -51,19 +51,30 @@ export class CourseTally {
     this.learnerIds.push(learnerId);
     this.enrolledAt.push(enrolledAt);
     this.completedAt.push(completedAt ?? 0);
+    if (this.learnerIds.length > this.capacity && this.capacity > 0) this.allocate(this.capacity * 2);
   }
 
-  /** Sizes the per-learner arrays once every enrolment is known. */
-  allocate(): void {
-    const n = this.learnerIds.length;
-    const cells = n * this.moduleCount;
-    this.startedAny = new Uint8Array(n);
-    this.certified = new Uint8Array(n);
-    this.totalSeconds = new Float64Array(n);
-    this.visitedAt = new Float64Array(cells);
-    this.moduleCompletedAt = new Float64Array(cells);
-    this.seconds = new Float64Array(cells);
-    this.views = new Uint32Array(cells);
+  private capacity = 0;
+
+  /**
+   * Sizes the per-learner arrays for `capacity` learners (by default those known so far), keeping what they hold:
+   * a build allocates once after reading every enrolment; the seeder, which adds learners as it goes, grows them.
+   */
+  allocate(capacity = this.learnerIds.length): void {
+    const m = this.moduleCount;
+    const resize = <T extends Uint8Array | Uint32Array | Float64Array>(old: T, make: (n: number) => T, n: number) => {
+      const next = make(n);
+      next.set(old.subarray(0, Math.min(old.length, n)) as never);
+      return next;
+    };
+    this.startedAny = resize(this.startedAny, (n) => new Uint8Array(n), capacity);
+    this.certified = resize(this.certified, (n) => new Uint8Array(n), capacity);
+    this.totalSeconds = resize(this.totalSeconds, (n) => new Float64Array(n), capacity);
+    this.visitedAt = resize(this.visitedAt, (n) => new Float64Array(n), capacity * m);
+    this.moduleCompletedAt = resize(this.moduleCompletedAt, (n) => new Float64Array(n), capacity * m);
+    this.seconds = resize(this.seconds, (n) => new Float64Array(n), capacity * m);
+    this.views = resize(this.views, (n) => new Uint32Array(n), capacity * m);
+    this.capacity = capacity;
   }
 
   /** Learner and module positions of an activity record; the module is -1 when the live version no longer has it. */
@@ -105,51 +116,63 @@ function profileOf(doc: Document): Profile {
   };
 }
 
-/** Reads every collection once and fills one tally per course; returns the profiles of enrolled learners. */
-export async function collectTallies(tallies: Map<string, CourseTally>, progress?: ScanProgress): Promise<Map<string, Profile>> {
-  await scan(Enrolment.collection, { learnerId: 1, courseSlug: 1, enrolledAt: 1, completedAt: 1 }, (doc) => {
-    tallies.get(doc.courseSlug as string)?.addEnrolment(hex(doc.learnerId), time(doc.enrolledAt), doc.completedAt ? time(doc.completedAt) : undefined);
-  }, progress);
-  for (const tally of tallies.values()) tally.allocate();
+/**
+ * What each kind of document adds to the tallies. The build feeds it from the database; the seeder feeds it the
+ * documents it generates (so a seeded database has its snapshot without reading two million documents back).
+ * Enrolments first: a learner's other documents count only once the learner is known.
+ */
+export class TallyFeeder {
+  readonly profiles = new Map<string, Profile>();
+  private readonly tallyList: CourseTally[];
 
-  const profiles = new Map<string, Profile>();
-  const tallyList = [...tallies.values()];
-  const isEnrolled = (id: string) => tallyList.some((tally) => tally.learnerIndex.has(id));
-  const activity = (doc: Document) => tallies.get(doc.courseSlug as string)?.locate(hex(doc.learnerId), doc.moduleSlug as string);
-  // One collection at a time: reading them concurrently was slower here (FerretDB contends on SQLite) and a getMore
-  // then waited past the driver's 30 s socket timeout.
-  await scan(User.collection, { name: 1, email: 1, profile: 1 }, (doc) => {
+  constructor(readonly tallies: Map<string, CourseTally>) {
+    this.tallyList = [...tallies.values()];
+  }
+
+  private activity(doc: Document) {
+    const tally = this.tallies.get(doc.courseSlug as string);
+    const at = tally?.locate(hex(doc.learnerId), doc.moduleSlug as string);
+    return tally && at ? { tally, at } : undefined;
+  }
+
+  enrolment = (doc: Document): void => {
+    this.tallies.get(doc.courseSlug as string)?.addEnrolment(hex(doc.learnerId), time(doc.enrolledAt), doc.completedAt ? time(doc.completedAt) : undefined);
+  };
+
+  user = (doc: Document): void => {
     const id = hex(doc._id);
-    if (isEnrolled(id)) profiles.set(id, profileOf(doc));
-  }, progress);
-  await scan(ModuleVisit.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1 }, (doc) => {
-    const tally = tallies.get(doc.courseSlug as string);
-    const at = activity(doc);
-    if (!tally || !at) return;
-    tally.startedAny[at.learner] = 1;
-    if (at.cell >= 0) tally.visitedAt[at.cell] = time(doc.firstVisitedAt);
-  }, progress);
-  await scan(ModuleCompletion.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1 }, (doc) => {
-    const tally = tallies.get(doc.courseSlug as string);
-    const at = activity(doc);
-    if (!tally || !at) return;
-    tally.startedAny[at.learner] = 1;
-    if (at.cell >= 0) tally.moduleCompletedAt[at.cell] = time(doc.completedAt);
-  }, progress);
-  await scan(ModuleTime.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1 }, (doc) => {
-    const tally = tallies.get(doc.courseSlug as string);
-    const at = activity(doc);
-    if (!tally || !at) return;
+    if (this.tallyList.some((tally) => tally.learnerIndex.has(id))) this.profiles.set(id, profileOf(doc));
+  };
+
+  visit = (doc: Document): void => {
+    const found = this.activity(doc);
+    if (!found) return;
+    found.tally.startedAny[found.at.learner] = 1;
+    if (found.at.cell >= 0) found.tally.visitedAt[found.at.cell] = time(doc.firstVisitedAt);
+  };
+
+  completion = (doc: Document): void => {
+    const found = this.activity(doc);
+    if (!found) return;
+    found.tally.startedAny[found.at.learner] = 1;
+    if (found.at.cell >= 0) found.tally.moduleCompletedAt[found.at.cell] = time(doc.completedAt);
+  };
+
+  time = (doc: Document): void => {
+    const found = this.activity(doc);
+    if (!found) return;
+    const { tally, at } = found;
     const seconds = Number(doc.seconds) || 0;
     tally.totalSeconds[at.learner] = (tally.totalSeconds[at.learner] ?? 0) + seconds;
     if (at.cell < 0) return;
     tally.seconds[at.cell] = (tally.seconds[at.cell] ?? 0) + seconds;
     tally.views[at.cell] = (tally.views[at.cell] ?? 0) + 1;
-  }, progress);
-  await scan(QuizAttempt.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1 }, (doc) => {
-    const tally = tallies.get(doc.courseSlug as string);
-    const at = activity(doc);
-    if (!tally || !at || at.cell < 0) return;
+  };
+
+  attempt = (doc: Document): void => {
+    const found = this.activity(doc);
+    if (!found || found.at.cell < 0) return;
+    const { tally, at } = found;
     const module = at.cell - at.learner * tally.moduleCount;
     tally.attempts.push(at.learner, module, Number(doc.attemptNumber) || 0, Number(doc.score) || 0, doc.isPassed ? 1 : 0, time(doc.submittedAt));
     if (doc.attemptNumber !== 1) return;
@@ -165,12 +188,28 @@ export async function collectTallies(tallies: Map<string, CourseTally>, progress
         if (!question.correctSet.has(choice)) question.wrong.set(choice, (question.wrong.get(choice) ?? 0) + 1);
       }
     }
-  }, progress);
-  await scan(Certificate.collection, { learnerId: 1, courseSlug: 1, status: 1 }, (doc) => {
+  };
+
+  certificate = (doc: Document): void => {
     if (doc.status !== 'valid') return;
-    const tally = tallies.get(doc.courseSlug as string);
+    const tally = this.tallies.get(doc.courseSlug as string);
     const learner = tally?.learnerIndex.get(hex(doc.learnerId));
     if (tally && learner !== undefined) tally.certified[learner] = 1;
-  }, progress);
-  return profiles;
+  };
+}
+
+/** Reads every collection once and fills one tally per course; returns the profiles of enrolled learners. */
+export async function collectTallies(tallies: Map<string, CourseTally>, progress?: ScanProgress): Promise<Map<string, Profile>> {
+  const feed = new TallyFeeder(tallies);
+  await scan(Enrolment.collection, { learnerId: 1, courseSlug: 1, enrolledAt: 1, completedAt: 1 }, feed.enrolment, progress);
+  for (const tally of tallies.values()) tally.allocate();
+  // One collection at a time: reading them concurrently was slower here (FerretDB contends on SQLite) and a getMore
+  // then waited past the driver's 30 s socket timeout.
+  await scan(User.collection, { name: 1, email: 1, profile: 1 }, feed.user, progress);
+  await scan(ModuleVisit.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1 }, feed.visit, progress);
+  await scan(ModuleCompletion.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1 }, feed.completion, progress);
+  await scan(ModuleTime.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1 }, feed.time, progress);
+  await scan(QuizAttempt.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1 }, feed.attempt, progress);
+  await scan(Certificate.collection, { learnerId: 1, courseSlug: 1, status: 1 }, feed.certificate, progress);
+  return feed.profiles;
 }

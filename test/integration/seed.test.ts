@@ -1,0 +1,67 @@
+/**
+ * The seeder (`npm run seed`, `npm run bench`): requested volumes, and report snapshots tallied from the generated
+ * documents that equal what the report build computes from the database afterwards.
+ */
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { connectDatabase } from '../../src/db/connection';
+import { refreshReports } from '../../src/reports/report-build';
+import { readDetailBucket, readHead, readRowChunk, readSummary } from '../../src/reports/report-store';
+import { seed, SeedRefused } from '../../scripts/seed/seed';
+import { testDatabaseName, testDatabaseUri } from '../support/test-app';
+
+const COURSES = path.resolve(__dirname, '../../courses');
+const sizes = { learners: 300, progress: 2400, attempts: 700, certificates: 20, seed: 5 };
+
+async function snapshotContents(courseSlug: string) {
+  const head = await readHead(courseSlug);
+  const parts = head!.current!;
+  const summary = await readSummary(parts);
+  const rows = [];
+  for (let chunk = 0; chunk < parts.rowChunks; chunk += 1) rows.push(await readRowChunk(parts, chunk));
+  const details = [];
+  for (let bucket = 0; bucket < parts.detailBuckets; bucket += 1) details.push(await readDetailBucket(parts, bucket));
+  return { summary: { ...summary, builtAt: 0 }, rows, details, snapshotId: parts.snapshotId };
+}
+
+describe('seed', () => {
+  let connection: Awaited<ReturnType<typeof connectDatabase>>;
+  let result: Awaited<ReturnType<typeof seed>>;
+  beforeAll(async () => {
+    connection = await connectDatabase(testDatabaseUri(), testDatabaseName('seed'));
+    result = await seed({ ...sizes, coursesDir: COURSES, now: new Date('2026-06-01T00:00:00Z') });
+  }, 120_000);
+  afterAll(async () => {
+    await mongoose.connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('writes the requested learners, certificates, and progress and attempts of the main course near the request', () => {
+    expect(result.inserted.users).toBe(sizes.learners);
+    expect(result.inserted.certificates).toBe(sizes.certificates);
+    expect(result.inserted.enrolments).toBeGreaterThanOrEqual(sizes.learners);
+    const progress = result.inserted.moduleVisits! + result.inserted.moduleCompletions!;
+    // The other courses add their own activity on top (about 10% of learners each).
+    expect(progress).toBeGreaterThan(sizes.progress * 0.95);
+    expect(progress).toBeLessThan(sizes.progress * 1.5);
+    expect(result.inserted.quizAttempts).toBeGreaterThan(sizes.attempts * 0.8);
+  });
+
+  it('publishes report snapshots equal to the ones built from the database', async () => {
+    const slugs = ['selling-to-the-un', 'sustainable-procurement', 'bid-writing'];
+    const seeded = await Promise.all(slugs.map(snapshotContents));
+    expect(seeded[0]!.summary.learnerCount).toBe(sizes.learners);
+    await refreshReports();
+    const rebuilt = await Promise.all(slugs.map(snapshotContents));
+    for (let i = 0; i < slugs.length; i += 1) {
+      expect(rebuilt[i]!.snapshotId).not.toBe(seeded[i]!.snapshotId);
+      expect(rebuilt[i]!.summary).toEqual(seeded[i]!.summary);
+      expect(rebuilt[i]!.rows).toEqual(seeded[i]!.rows);
+      expect(rebuilt[i]!.details).toEqual(seeded[i]!.details);
+    }
+  });
+
+  it('refuses to apply the same seed twice to one database', async () => {
+    await expect(seed({ ...sizes, coursesDir: COURSES })).rejects.toBeInstanceOf(SeedRefused);
+  });
+});
