@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const appDataDir = path.join(benchDir, 'app');
   const data = await prepareBenchData({ count: BENCH_LEARNERS, courseSlug: COURSE, appDataDir, baseUrl: base });
-  const env = { MONGODB_URI: uri.toString(), PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', COURSES_DIR: path.resolve('courses') };
+  const env = { MONGODB_URI: uri.toString(), PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', REPORT_MAX_AGE_MINUTES: String(7 * 24 * 60), COURSES_DIR: path.resolve('courses') };
 
   log('starting the app (production mode)…');
   const appStart = Date.now();

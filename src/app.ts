@@ -44,6 +44,7 @@ export function buildApp({ config, logger }: AppDependencies): Express {
   app.set('view engine', 'ejs');
   app.set('views', path.join(projectRoot, 'views'));
   if (config.isProduction) app.enable('view cache');
+  app.locals.reportMaxAgeMs = config.reportMaxAgeMinutes * 60_000;
 
   app.use(
     pinoHttp({

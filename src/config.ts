@@ -49,6 +49,7 @@ const envSchema = z.object({
   ISSUER_NAME: z.string().trim().min(1).max(200).default('Procurement Academy'),
   PROGRAMME_NAME: z.string().trim().min(1).max(200).default('UN Procurement Capacity Building Programme'),
   CERT_VERIFY_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  REPORT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),
 });
 
 export type Config = Readonly<{
@@ -78,6 +79,8 @@ export type Config = Readonly<{
   programmeName: string;
   /** Certificate verifications (pages, JSON, PDF uploads) allowed per client IP per minute. */
   certVerifyLimitPerMinute: number;
+  /** A report snapshot older than this is rebuilt in the background when a report is opened. */
+  reportMaxAgeMinutes: number;
 }>;
 
 /** An Ed25519 private key given as PEM or as base64 PKCS#8 DER, as PKCS#8 PEM; undefined when it is neither. */
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuerName: values.ISSUER_NAME,
     programmeName: values.PROGRAMME_NAME,
     certVerifyLimitPerMinute: values.CERT_VERIFY_LIMIT_PER_MINUTE,
+    reportMaxAgeMinutes: values.REPORT_MAX_AGE_MINUTES,
   });
 }
 

@@ -5,7 +5,10 @@ import { composeSnapshot } from './report-compose';
 import { publishSnapshot, readHead, readSummary, SnapshotGone, type LoadedSnapshot } from './report-store';
 import type { SnapshotLayout } from './report-types';
 
-/** Snapshots older than this are rebuilt in the background when a report is opened (the old one is shown meanwhile). */
+/**
+ * Snapshots older than this (REPORT_MAX_AGE_MINUTES, 15 by default) are rebuilt in the background when a report is
+ * opened; the old one is shown meanwhile.
+ */
 export const REPORT_MAX_AGE_MS = 15 * 60 * 1000;
 
 export type BuildResult = { courses: number; learners: number; durationMs: number };
@@ -80,7 +83,7 @@ export type SnapshotState = { state: 'ready'; snapshot: LoadedSnapshot; isStale:
  * databases are ready at once; a large first build answers "preparing"). A stale one is served while a
  * background rebuild runs; `onBackgroundError` receives what such a build throws.
  */
-export async function loadSnapshot(courseSlug: string, options: { waitMs: number; onBackgroundError: (error: unknown) => void; now?: number }): Promise<SnapshotState> {
+export async function loadSnapshot(courseSlug: string, options: { waitMs: number; maxAgeMs?: number; onBackgroundError: (error: unknown) => void; now?: number }): Promise<SnapshotState> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await loadSnapshotOnce(courseSlug, options);
@@ -91,7 +94,7 @@ export async function loadSnapshot(courseSlug: string, options: { waitMs: number
   }
 }
 
-async function loadSnapshotOnce(courseSlug: string, options: { waitMs: number; onBackgroundError: (error: unknown) => void; now?: number }): Promise<SnapshotState> {
+async function loadSnapshotOnce(courseSlug: string, options: { waitMs: number; maxAgeMs?: number; onBackgroundError: (error: unknown) => void; now?: number }): Promise<SnapshotState> {
   let head = await readHead(courseSlug);
   if (!head?.current) {
     const build = refreshReports();
@@ -108,7 +111,7 @@ async function loadSnapshotOnce(courseSlug: string, options: { waitMs: number; o
     if (!head?.current) return { state: 'preparing' };
   }
   const current = head.current;
-  const isStale = (options.now ?? Date.now()) - current.builtAt.getTime() > REPORT_MAX_AGE_MS;
+  const isStale = (options.now ?? Date.now()) - current.builtAt.getTime() > (options.maxAgeMs ?? REPORT_MAX_AGE_MS);
   if (isStale) refreshReports().catch(options.onBackgroundError);
   return { state: 'ready', snapshot: { parts: current, summary: await readSummary(current) }, isStale };
 }

@@ -21,6 +21,7 @@ const staffOnly = requireRole('trainer', 'admin');
 const actorOf = (req: Request): Actor => ({ id: req.user!.id, role: req.user!.role });
 const optionsFor = (req: Request): ReportOptions => ({
   waitMs: FIRST_BUILD_WAIT_MS,
+  maxAgeMs: req.app.locals.reportMaxAgeMs as number,
   onBackgroundError: (error) => req.log.error({ err: error }, 'report snapshot build failed'),
 });
 const context = (res: Response) => ({ lang: res.locals.contentLang as 'en' | 'zh', t: res.locals.t as Translate, locale: res.locals.locale as string });

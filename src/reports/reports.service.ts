@@ -8,7 +8,7 @@ import { SIZE_KEYS, WOMEN_KEYS, type LearnerDetail, type LearnerRow } from './re
 import { NO_REGION, type LearnerQuery } from './reports.schemas';
 
 /** How callers wait for a first snapshot, and where errors of background rebuilds go. */
-export type ReportOptions = { waitMs: number; onBackgroundError: (error: unknown) => void };
+export type ReportOptions = { waitMs: number; maxAgeMs?: number; onBackgroundError: (error: unknown) => void };
 
 export type ReportCourse = { slug: string; title: Bilingual; learnerCount?: number; builtAt?: Date };
 
