@@ -197,7 +197,7 @@ async function main(): Promise<void> {
   };
 
   // Lost or doubled completions: every acknowledged (learner, module) is stored exactly once.
-  const stored = await ModuleCompletion.find({ learnerId: { $in: data.learnerIds.slice(1).map((id) => new Types.ObjectId(id)) }, courseSlug: COURSE }, { learnerId: 1, moduleSlug: 1 }).lean();
+  const stored = (await Promise.all(data.learnerIds.slice(1).map((id) => ModuleCompletion.find({ learnerId: new Types.ObjectId(id), courseSlug: COURSE }, { learnerId: 1, moduleSlug: 1 }).lean()))).flat();
   const storedKeys = stored.map((row) => `${String(row.learnerId)}/${row.moduleSlug}`);
   const lostUpdates = [...acknowledged].filter((key) => !storedKeys.includes(key)).length;
   const doubled = storedKeys.length - new Set(storedKeys).size;

@@ -36,14 +36,33 @@ export class MongooseSessionStore extends session.Store {
     if (mongoose.connection.readyState === 1) this.startSweeping();
   }
 
+  /**
+   * The stored expiry of sessions this process read lately. `rolling` asks for a touch on every response; writing
+   * one per page view would double the database work of reading, so a touch is written only once the expiry would
+   * move by more than a twentieth of the idle timeout (6 minutes of 120): a session then ends between 114 and 120
+   * idle minutes. (connect-mongo's `touchAfter` does the same.)
+   */
+  private readonly storedExpiry = new Map<string, number>();
+
+  private remember(sid: string, expiresAt: number): void {
+    this.storedExpiry.delete(sid);
+    this.storedExpiry.set(sid, expiresAt);
+    if (this.storedExpiry.size > 10_000) this.storedExpiry.delete(this.storedExpiry.keys().next().value as string);
+  }
+
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
-    SessionModel.findOne({ _id: sid, expiresAt: mongoose.trusted({ $gt: new Date() }) }, { data: 1 })
+    SessionModel.findOne({ _id: sid, expiresAt: mongoose.trusted({ $gt: new Date() }) }, { data: 1, expiresAt: 1 })
       .lean()
-      .then((row) => callback(null, row ? parseSession(row.data) : null), callback);
+      .then((row) => {
+        if (row) this.remember(sid, new Date(row.expiresAt).getTime());
+        else this.storedExpiry.delete(sid);
+        callback(null, row ? parseSession(row.data) : null);
+      }, callback);
   }
 
   override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     const userId = (data as { passport?: { user?: unknown } }).passport?.user;
+    this.remember(sid, this.expiryOf(data).getTime());
     SessionModel.updateOne(
       { _id: sid },
       {
@@ -58,13 +77,21 @@ export class MongooseSessionStore extends session.Store {
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
-    SessionModel.updateOne({ _id: sid }, { $set: { expiresAt: this.expiryOf(data) } }).then(
+    const expiresAt = this.expiryOf(data);
+    const stored = this.storedExpiry.get(sid);
+    if (stored !== undefined && expiresAt.getTime() - stored < this.options.idleMs / 20) {
+      callback?.();
+      return;
+    }
+    this.remember(sid, expiresAt.getTime());
+    SessionModel.updateOne({ _id: sid }, { $set: { expiresAt } }).then(
       () => callback?.(),
       (error: unknown) => callback?.(error),
     );
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.storedExpiry.delete(sid);
     SessionModel.deleteOne({ _id: sid }).then(() => callback?.(), (error: unknown) => callback?.(error));
   }
 

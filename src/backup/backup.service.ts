@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { once } from 'node:events';
 import mongoose from 'mongoose';
+import { forgetCourseDirectory } from '../courses/course-directory';
 
 const { EJSON } = mongoose.mongo.BSON;
 
@@ -83,5 +84,6 @@ export async function restoreBackup(inDir: string, options: { uploadsDir?: strin
   if (manifest.uploads && options.uploadsDir) await cp(path.join(inDir, 'uploads'), options.uploadsDir, { recursive: true });
   // Old certificates stay verifiable after a restore even when the signing key changed: their public keys come back.
   if (manifest.publicKeys && options.publicKeysDir) await cp(path.join(inDir, 'public-keys'), options.publicKeysDir, { recursive: true });
+  forgetCourseDirectory();
   return manifest;
 }

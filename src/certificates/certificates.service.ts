@@ -190,9 +190,12 @@ export async function certificatePdf(doc: CertificateDoc): Promise<Buffer | unde
 /** For the dashboard: course slug → download link of the learner's current, valid certificate for that course. */
 export async function certificateLinks(learnerId: string, courses: { courseSlug: string; courseVersion: number }[]): Promise<Map<string, string>> {
   const issueKeys = courses.map((course) => `${learnerId}:${course.courseSlug}:${course.courseVersion}`);
-  const docs = await Certificate.find({ issueKey: { $in: issueKeys } }).lean<CertificateDoc[]>();
+  // One equality lookup per course rather than one `$in`: FerretDB pushes equality down to its backend (where an
+  // index can serve it) but evaluates `$in` itself after reading the whole collection.
+  const found = await Promise.all(issueKeys.map((issueKey) => Certificate.findOne({ issueKey }).lean<CertificateDoc>()));
   const links = new Map<string, string>();
-  for (const doc of docs) {
+  for (const doc of found) {
+    if (!doc) continue;
     const current = await latestOf(doc);
     if (current.status === 'valid') links.set(doc.courseSlug, `/certificates/${current.serial}.pdf`);
   }

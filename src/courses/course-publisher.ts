@@ -1,3 +1,4 @@
+import { forgetCourseDirectory } from './course-directory';
 import { Course } from './course.model';
 import { CourseAsset } from './course-asset.model';
 import { CourseVersion, type CourseVersionDoc } from './course-version.model';
@@ -97,6 +98,8 @@ export async function publishCourseVersion(
     await Course.updateOne({ slug: course.slug, currentVersion: { $lt: version } }, { $set: catalogue, $setOnInsert: { slug: course.slug } }, { upsert: true });
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
+  } finally {
+    forgetCourseDirectory();
   }
   return { status: current ? 'updated' : 'created', version };
 }

@@ -1,4 +1,5 @@
-import { Course, type CourseDoc } from './course.model';
+import type { CourseDoc } from './course.model';
+import { publishedCourseHead, publishedCourseHeads } from './course-directory';
 import { CourseAsset } from './course-asset.model';
 import { CourseVersion, type CourseVersionDoc } from './course-version.model';
 
@@ -6,9 +7,7 @@ export type CatalogueEntry = Pick<CourseDoc, 'slug' | 'title' | 'summary' | 'lev
 
 /** Published courses for the catalogue, in display order. */
 export async function listPublishedCourses(): Promise<CatalogueEntry[]> {
-  return Course.find({ isPublished: true }, { slug: 1, title: 1, summary: 1, level: 1, minutes: 1, moduleCount: 1, _id: 0 })
-    .sort({ sortOrder: 1, slug: 1 })
-    .lean<CatalogueEntry[]>();
+  return (await publishedCourseHeads()).map(({ slug, title, summary, level, minutes, moduleCount }) => ({ slug, title, summary, level, minutes, moduleCount }));
 }
 
 // Versions are immutable, so a version read once can be served from memory for as long as it is kept.
@@ -29,7 +28,7 @@ async function loadVersion(slug: string, version: number, contentHash?: string):
 
 /** The live version of a published course, or undefined when there is no such course. */
 export async function getLiveCourse(slug: string): Promise<CourseVersionDoc | undefined> {
-  const course = await Course.findOne({ slug, isPublished: true }, { currentVersion: 1, contentHash: 1 }).lean();
+  const course = await publishedCourseHead(slug);
   if (!course) return undefined;
   return loadVersion(slug, course.currentVersion, course.contentHash);
 }

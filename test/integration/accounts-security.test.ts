@@ -84,6 +84,26 @@ describe('accounts: sessions, CSRF, limits and profile', () => {
       }
     });
 
+    it('writes a rolling touch only when the expiry moves by more than a twentieth of the idle timeout', async () => {
+      const idleMs = 20 * 60_000;
+      const store = new MongooseSessionStore({ idleMs });
+      const touch = (expires: number) => new Promise<void>((resolve, reject) => store.touch('touched-session', { cookie: { expires: new Date(expires) } } as never, (error) => (error ? reject(error) : resolve())));
+      const stored = async () => (await SessionModel.findById('touched-session').lean())!.expiresAt.getTime();
+      try {
+        const start = Date.now() + idleMs;
+        await SessionModel.create({ _id: 'touched-session', data: '{}', expiresAt: new Date(start) });
+        await new Promise((resolve, reject) => store.get('touched-session', (error) => (error ? reject(error) : resolve(undefined))));
+        await touch(start + 59_000); // under a minute (idleMs / 20): not written
+        expect(await stored()).toBe(start);
+        await touch(start + 61_000);
+        expect(await stored()).toBe(start + 61_000);
+        await touch(start + 62_000); // measured from what was written last
+        expect(await stored()).toBe(start + 61_000);
+      } finally {
+        store.close();
+      }
+    });
+
     it('answers 401 JSON to API callers and redirects pages to the login', async () => {
       const json = await newAgent(test.app).get('/dashboard').set('Accept', 'application/json').expect(401);
       expect(json.body.error.message).toBe('Please log in to continue.');

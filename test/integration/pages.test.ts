@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Course } from '../../src/courses/course.model';
+import { forgetCourseDirectory } from '../../src/courses/course-directory';
 import { startTestApp } from '../support/test-app';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -28,11 +29,13 @@ describe('site pages', () => {
         { slug: 'visible', title: { en: 'Visible <course>', zh: '可见课程' }, summary: { en: 'S', zh: '摘要' }, level: 'beginner', minutes: 30, moduleCount: 3, isPublished: true, currentVersion: 1, contentHash: 'a' },
         { slug: 'hidden', title: { en: 'Hidden course', zh: '隐藏' }, summary: { en: 'S', zh: 'S' }, level: 'advanced', minutes: 30, moduleCount: 3, isPublished: false, currentVersion: 1, contentHash: 'b' },
       ]);
+      forgetCourseDirectory(); // written behind the publisher's back
       const response = await request(test.app).get('/').expect(200);
       expect(response.text).toContain('Visible &lt;course&gt;');
       expect(response.text).toContain('href="/courses/visible"');
       expect(response.text).not.toContain('Hidden course');
       await Course.deleteMany({});
+      forgetCourseDirectory();
     });
 
     it('switches to Simplified Chinese with ?lang=zh-CN and remembers it in a cookie', async () => {
