@@ -14,10 +14,21 @@ export const BENCH_PASSWORD = 'benchmark password 2026';
 export const benchEmail = (i: number) => `bench${i}@bench.example.org`;
 
 /** `quizFields`: a complete answer form for the first module's quiz (first option, or true). */
-export type BenchData = { learnerIds: string[]; certificateSerial: string; certificateCode: string; moduleSlugs: string[]; quizFields: Record<string, string> };
+/** `completionTargets`: every module of every course, in which all bench learners are enrolled. */
+export type BenchData = {
+  learnerIds: string[];
+  certificateSerial: string;
+  certificateCode: string;
+  moduleSlugs: string[];
+  completionTargets: { courseSlug: string; moduleSlug: string }[];
+  quizFields: Record<string, string>;
+};
 
-/** Creates (once) `count` learners enrolled in `courseSlug` with two modules done; learner 0 has completed it and holds a signed certificate. */
-export async function prepareBenchData(options: { count: number; courseSlug: string; appDataDir: string; baseUrl: string }): Promise<BenchData> {
+/**
+ * Creates (once) `count` learners enrolled in `courseSlug` with two modules done and in `otherCourses` with none;
+ * learner 0 has completed `courseSlug` and holds a signed certificate.
+ */
+export async function prepareBenchData(options: { count: number; courseSlug: string; otherCourses: string[]; appDataDir: string; baseUrl: string }): Promise<BenchData> {
   const course = await getLiveCourse(options.courseSlug);
   if (!course) throw new Error(`course ${options.courseSlug} is not imported`);
   const moduleSlugs = course.modules.map((module) => module.slug);
@@ -38,9 +49,16 @@ export async function prepareBenchData(options: { count: number; courseSlug: str
   for (const [i, id] of learnerIds.entries()) {
     const learnerId = new Types.ObjectId(id);
     if (i > 0) await ModuleCompletion.deleteMany({ learnerId });
-    await Enrolment.deleteMany({ learnerId, courseSlug: options.courseSlug });
+    await Enrolment.deleteMany({ learnerId });
   }
   await Enrolment.insertMany(learnerIds.map((id, i) => ({ learnerId: new Types.ObjectId(id), courseSlug: options.courseSlug, ...(i === 0 ? { completedAt: new Date(), completedVersion: course.version } : {}) })));
+  const completionTargets = moduleSlugs.map((moduleSlug) => ({ courseSlug: options.courseSlug, moduleSlug }));
+  for (const slug of options.otherCourses) {
+    const other = await getLiveCourse(slug);
+    if (!other) throw new Error(`course ${slug} is not imported`);
+    await Enrolment.insertMany(learnerIds.map((id) => ({ learnerId: new Types.ObjectId(id), courseSlug: slug })));
+    completionTargets.push(...other.modules.map((module) => ({ courseSlug: slug, moduleSlug: module.slug })));
+  }
   await ModuleCompletion.insertMany(
     learnerIds.flatMap((id, i) => (i === 0 ? [] : moduleSlugs.slice(0, 2)).map((moduleSlug) => ({ learnerId: new Types.ObjectId(id), courseSlug: options.courseSlug, moduleSlug, courseVersion: course.version }))),
   );
@@ -48,5 +66,5 @@ export async function prepareBenchData(options: { count: number; courseSlug: str
   const { certificate } = await issueCertificate({ learnerId: learnerIds[0]!, courseSlug: options.courseSlug, courseVersion: course.version, completedAt: new Date() });
   if (!mongoose.connection.db) throw new Error('not connected');
   const quizFields = Object.fromEntries((course.modules[0]?.quiz?.questions ?? []).map((question) => [`q_${question.id}`, question.type === 'truefalse' ? 'true' : question.options[0]!.id]));
-  return { learnerIds, certificateSerial: certificate.serial, certificateCode: certificate.code, moduleSlugs, quizFields };
+  return { learnerIds, certificateSerial: certificate.serial, certificateCode: certificate.code, moduleSlugs, completionTargets, quizFields };
 }

@@ -167,6 +167,14 @@ export async function listLearnerCertificates(learnerId: string): Promise<Certif
 }
 
 /**
+ * Recently served PDFs (least recently used out first; about 60 KB each). Rendering takes ~20 ms of CPU and
+ * allocates a few MB that the heap keeps afterwards; a certificate is typically downloaded several times (the
+ * learner, then whoever they send it to), and who may download is checked before this cache is consulted.
+ */
+const renderedPdfs = new Map<string, Buffer>();
+const RENDERED_PDF_LIMIT = 64;
+
+/**
  * The PDF of a stored certificate, rendered again from its record (same record, same bytes). Refuses a record whose
  * signature does not check. If the template, fonts or PDF library changed since issue, the bytes differ: that file
  * is recorded too, so an uploaded copy of it is still recognised.
@@ -176,7 +184,17 @@ export async function certificatePdf(doc: CertificateDoc): Promise<Buffer | unde
     certificateSettings().logger?.error({ serial: doc.serial }, 'certificate record fails its signature check');
     return undefined;
   }
+  // The signature value covers every field the PDF shows, so it keys the rendered bytes exactly.
+  const key = `${doc.serial}\u0000${doc.signature.value}`;
+  const cached = renderedPdfs.get(key);
+  if (cached) {
+    renderedPdfs.delete(key);
+    renderedPdfs.set(key, cached);
+    return cached;
+  }
   const pdf = await renderCertificatePdf(doc);
+  renderedPdfs.set(key, pdf);
+  if (renderedPdfs.size > RENDERED_PDF_LIMIT) renderedPdfs.delete(renderedPdfs.keys().next().value as string);
   const sha256 = sha256Hex(pdf);
   if (sha256 !== doc.pdfSha256) {
     certificateSettings().logger?.warn({ serial: doc.serial }, 'certificate PDF differs from the file issued (template or fonts changed)');
