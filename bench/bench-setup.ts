@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config';
 import { getLiveCourse } from '../src/courses/courses.service';
 import { Enrolment } from '../src/learning/enrolment.model';
 import { ModuleCompletion } from '../src/learning/module-completion.model';
+import { QuizAttempt } from '../src/learning/quiz-attempt.model';
 
 export const BENCH_PASSWORD = 'benchmark password 2026';
 export const benchEmail = (i: number) => `bench${i}@bench.example.org`;
@@ -45,10 +46,12 @@ export async function prepareBenchData(options: { count: number; courseSlug: str
     }
     learnerIds.push(String(user._id));
   }
-  // Fresh progress for the completion scenario: enrolments recreated, completions of the bench learners cleared.
+  // Fresh progress for the completion and quiz scenarios: enrolments recreated, completions and attempts cleared.
   for (const [i, id] of learnerIds.entries()) {
     const learnerId = new Types.ObjectId(id);
     if (i > 0) await ModuleCompletion.deleteMany({ learnerId });
+    // Attempts of earlier runs would make every quiz read of this learner return hundreds of documents.
+    await QuizAttempt.deleteMany({ learnerId });
     await Enrolment.deleteMany({ learnerId });
   }
   await Enrolment.insertMany(learnerIds.map((id, i) => ({ learnerId: new Types.ObjectId(id), courseSlug: options.courseSlug, ...(i === 0 ? { completedAt: new Date(), completedVersion: course.version } : {}) })));

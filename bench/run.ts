@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const meta = mongoose.connection.db!.collection('benchMeta');
   const seeded = await meta.findOne({ _id: 'sizes' as never });
   let seedMs = 0;
-  if (JSON.stringify(seeded?.sizes) !== JSON.stringify(sizes)) {
+  if (process.argv.includes('--fresh') || JSON.stringify(seeded?.sizes) !== JSON.stringify(sizes)) {
     log(`seeding ${JSON.stringify(sizes)} into ${dbName}…`);
     await mongoose.connection.dropDatabase();
     const result = await seed({ ...sizes, coursesDir: path.resolve('courses'), mainCourse: COURSE, staffPassword: STAFF_PASSWORD, log });
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     seedMs = Number(seeded?.seedMs ?? 0);
     log(`reusing the seeded database ${dbName} (seeded in ${Math.round(seedMs / 1000)} s)`);
   }
-  if (database.postgresUrl && !process.argv.includes('--no-gin')) applyGinIndexes(database.postgresUrl, dbName, log);
+  if (database.postgresUrl) applyGinIndexes(database.postgresUrl, dbName, log);
 
   const port = await findFreePort();
   const base = `http://127.0.0.1:${port}`;

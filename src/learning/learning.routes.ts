@@ -5,7 +5,7 @@ import type { Translate } from '../i18n/i18n';
 import { completeModule, enrol, recordModuleTime, requireLiveCourse } from './learning.service';
 import { courseParams, moduleParams, newSubmissionKey, parseQuizForm, timeBody } from './learning.schemas';
 import { buildQuizResultView, buildQuizView } from './learning.view';
-import { getQuizHistory, openQuiz, submitQuizAttempt } from './quiz.service';
+import { findQuiz, getQuizHistory, openQuiz, submitQuizAttempt } from './quiz.service';
 
 export const learningRouter = Router();
 
@@ -57,21 +57,24 @@ learningRouter.get('/courses/:slug/modules/:module/quiz', requireUser, async (re
 learningRouter.post('/courses/:slug/modules/:module/quiz', requireUser, async (req, res) => {
   const { slug, module } = parse(moduleParams, req.params);
   const learnerId = req.user!.id;
-  const quiz = await openQuiz(learnerId, slug, module);
+  // Grading needs only the questions (from memory); the enrolment check is part of submitting, and the history
+  // is read only for what is rendered: a JSON answer costs no more database reads than storing the attempt.
+  const quiz = await findQuiz(slug, module);
   const lang = res.locals.contentLang;
   const t = res.locals.t as Translate;
   const form = parseQuizForm(quiz.questions, req.body);
   res.set('Cache-Control', 'no-store');
   if (!form.ok) {
     // Keep every choice the learner made and say which questions still need an answer.
-    res.status(422).render('learning/quiz', buildQuizView({ ...quiz, lang, t, submissionKey: form.submissionKey, chosen: form.answers, missing: form.missing, isMalformed: form.isMalformed }));
+    const opened = await openQuiz(learnerId, slug, module);
+    res.status(422).render('learning/quiz', buildQuizView({ ...opened, lang, t, submissionKey: form.submissionKey, chosen: form.answers, missing: form.missing, isMalformed: form.isMalformed }));
     return;
   }
   const result = await submitQuizAttempt({ learnerId, courseSlug: slug, moduleSlug: module, submissionKey: form.submissionKey, answers: form.answers });
-  const history = await getQuizHistory(learnerId, slug, module, quiz.course.maxQuizAttempts);
   if (wantsJson(req)) {
     res.json({ score: result.attempt.score, passed: result.attempt.isPassed, attemptNumber: result.attempt.attemptNumber, courseCompleted: result.isCourseComplete });
     return;
   }
-  res.render('learning/quiz-result', buildQuizResultView({ ...quiz, attempt: result.attempt, history, isCourseComplete: result.isCourseComplete, lang, t }));
+  const history = await getQuizHistory(learnerId, slug, module, quiz.course.maxQuizAttempts);
+  res.render('learning/quiz-result', buildQuizResultView({ ...quiz, history, attempt: result.attempt, isCourseComplete: result.isCourseComplete, lang, t }));
 });

@@ -31,7 +31,8 @@ export function gradeQuiz(questions: QuizQuestion[], submitted: SubmittedAnswers
   return { answers, score: questions.length ? Math.round((correct / questions.length) * 100) : 0 };
 }
 
-async function findQuiz(courseSlug: string, moduleSlug: string) {
+/** The quiz of a module of a live course (from memory: course versions are cached), or NotFound. */
+export async function findQuiz(courseSlug: string, moduleSlug: string) {
   const course = await requireLiveCourse(courseSlug);
   const module: StoredModule | undefined = course.modules.find((candidate) => candidate.slug === moduleSlug);
   if (!module?.quiz?.questions.length) throw new NotFound();
