@@ -39,3 +39,11 @@ export async function openBenchDatabase(dataDir: string, log: (line: string) => 
   const database = await resolveDatabase({ dataDir, ferretdbBin: process.env.FERRETDB_BIN, log });
   return { ...database, label: database.kind === 'ferretdb' ? 'FerretDB 1.24.2 on SQLite' : database.kind };
 }
+
+/** VACUUM (ANALYZE) and CHECKPOINT: what PostgreSQL would otherwise do in the background after a bulk load. */
+export function settlePostgres(postgresUrl: string, log: (line: string) => void): void {
+  const started = Date.now();
+  const run = spawnSync('psql', [postgresUrl, '-qc', 'VACUUM (ANALYZE)', '-c', 'CHECKPOINT'], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`psql failed: ${run.stderr.trim()}`);
+  log(`PostgreSQL vacuumed and checkpointed after the load (${Date.now() - started} ms)`);
+}

@@ -16,7 +16,7 @@ import { ModuleCompletion } from '../src/learning/module-completion.model';
 import { seed, staffEmails } from '../scripts/seed/seed';
 import '../src/app'; // registers every model, whose index declarations the GIN indexes follow
 import { applyGinIndexes } from '../src/db/ferretdb-postgres-indexes';
-import { openBenchDatabase } from './bench-database';
+import { openBenchDatabase, settlePostgres } from './bench-database';
 import { BENCH_PASSWORD, benchEmail, prepareBenchData } from './bench-setup';
 import { httpClient } from './http-client';
 import { measure, type LoadResult } from './load';
@@ -75,17 +75,22 @@ async function main(): Promise<void> {
   const meta = mongoose.connection.db!.collection('benchMeta');
   const seeded = await meta.findOne({ _id: 'sizes' as never });
   let seedMs = 0;
+  let freshlySeeded = false;
   if (process.argv.includes('--fresh') || JSON.stringify(seeded?.sizes) !== JSON.stringify(sizes)) {
     log(`seeding ${JSON.stringify(sizes)} into ${dbName}…`);
     await mongoose.connection.dropDatabase();
     const result = await seed({ ...sizes, coursesDir: path.resolve('courses'), mainCourse: COURSE, staffPassword: STAFF_PASSWORD, log });
     seedMs = result.durationMs;
+    freshlySeeded = true;
     await meta.insertOne({ _id: 'sizes' as never, sizes, seedMs });
   } else {
     seedMs = Number(seeded?.seedMs ?? 0);
     log(`reusing the seeded database ${dbName} (seeded in ${Math.round(seedMs / 1000)} s)`);
   }
   if (database.postgresUrl) applyGinIndexes(database.postgresUrl, dbName, log);
+  // A freshly seeded PostgreSQL would vacuum and checkpoint two million new rows in the background during the
+  // scenarios; doing it now measures the app on a settled database, as in production.
+  if (database.postgresUrl && freshlySeeded) settlePostgres(database.postgresUrl, log);
 
   const port = await findFreePort();
   const base = `http://127.0.0.1:${port}`;
@@ -93,12 +98,22 @@ async function main(): Promise<void> {
   const data = await prepareBenchData({ count: BENCH_LEARNERS, courseSlug: COURSE, otherCourses: OTHER_COURSES, appDataDir, baseUrl: base });
   const env = { MONGODB_URI: uri.toString(), PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', REPORT_MAX_AGE_MINUTES: String(7 * 24 * 60), COURSES_DIR: path.resolve('courses') };
 
+  // Cold start: process start to the first 200, three times (the median is reported); the third one stays up.
   log('starting the app (production mode)…');
-  const appStart = Date.now();
-  const app = startApp(env);
-  cleanups.push(() => stopProcess(app));
-  await waitFor200(`${base}/`, 30000);
-  const coldStartMs = Date.now() - appStart;
+  const coldStarts: number[] = [];
+  const startTimed = async () => {
+    const appStart = Date.now();
+    const child = startApp(env);
+    cleanups.push(() => stopProcess(child));
+    await waitFor200(`${base}/`, 30000);
+    coldStarts.push(Date.now() - appStart);
+    return child;
+  };
+  await stopProcess(await startTimed());
+  await stopProcess(await startTimed());
+  const app = await startTimed();
+  coldStarts.sort((a, b) => a - b);
+  const coldStartMs = coldStarts[1]!;
 
   const signIn = async (email: string, password: string, ip: string) => {
     const client = httpClient(base, { 'x-forwarded-for': ip });
