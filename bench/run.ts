@@ -42,7 +42,9 @@ async function waitFor200(url: string, timeoutMs: number): Promise<number> {
 }
 
 function startApp(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.resolve('dist/src/server.js')], { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_APP_NODE_OPTIONS: runtime flags for the app only (e.g. V8 heap sizes), to compare their effect.
+  const nodeOptions = process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {};
+  return spawn(process.execPath, [path.resolve('dist/src/server.js')], { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), NODE_ENV: 'production', LOG_LEVEL: 'warn', ...nodeOptions, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
@@ -257,6 +259,7 @@ async function main(): Promise<void> {
   const output = {
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, database ${database.label} on the same machine`,
     sizes,
+    app_node_options: process.env.BENCH_APP_NODE_OPTIONS ?? '',
     floor_rps: floorResult.rps,
     floor_page_bytes: pageBytes,
     scenarios: Object.entries(results).map(([name, r]) => ({ name, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio_to_floor: Number((r.rps / floorResult.rps).toFixed(3)), non2xx: r.non2xx, errors: r.errors, ...(rssAfter[name] ? { rss_after_mb: rssAfter[name] } : {}) })),
