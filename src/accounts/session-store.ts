@@ -1,6 +1,7 @@
 import session, { type SessionData } from 'express-session';
 import mongoose, { Types } from 'mongoose';
 import { SessionModel } from './session.model';
+import { LruCache } from '../lru-cache';
 
 /** An unreadable row counts as no session (the visitor simply starts a new one). */
 function parseSession(data: string): SessionData | null {
@@ -42,19 +43,13 @@ export class MongooseSessionStore extends session.Store {
    * move by more than a twentieth of the idle timeout (6 minutes of 120): a session then ends between 114 and 120
    * idle minutes. (connect-mongo's `touchAfter` does the same.)
    */
-  private readonly storedExpiry = new Map<string, number>();
-
-  private remember(sid: string, expiresAt: number): void {
-    this.storedExpiry.delete(sid);
-    this.storedExpiry.set(sid, expiresAt);
-    if (this.storedExpiry.size > 10_000) this.storedExpiry.delete(this.storedExpiry.keys().next().value as string);
-  }
+  private readonly storedExpiry = new LruCache<number>(10_000);
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
     SessionModel.findOne({ _id: sid, expiresAt: mongoose.trusted({ $gt: new Date() }) }, { data: 1, expiresAt: 1 })
       .lean()
       .then((row) => {
-        if (row) this.remember(sid, new Date(row.expiresAt).getTime());
+        if (row) this.storedExpiry.set(sid, new Date(row.expiresAt).getTime());
         else this.storedExpiry.delete(sid);
         callback(null, row ? parseSession(row.data) : null);
       }, callback);
@@ -62,7 +57,7 @@ export class MongooseSessionStore extends session.Store {
 
   override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     const userId = (data as { passport?: { user?: unknown } }).passport?.user;
-    this.remember(sid, this.expiryOf(data).getTime());
+    this.storedExpiry.set(sid, this.expiryOf(data).getTime());
     SessionModel.updateOne(
       { _id: sid },
       {
@@ -83,7 +78,7 @@ export class MongooseSessionStore extends session.Store {
       callback?.();
       return;
     }
-    this.remember(sid, expiresAt.getTime());
+    this.storedExpiry.set(sid, expiresAt.getTime());
     SessionModel.updateOne({ _id: sid }, { $set: { expiresAt } }).then(
       () => callback?.(),
       (error: unknown) => callback?.(error),

@@ -17,6 +17,7 @@ import {
   type SerialReservationDoc,
 } from './certificate.model';
 import { certificateSettings, keyRing } from './certificates.context';
+import { LruCache } from '../lru-cache';
 
 /** A certificate as the rest of the app sees it: the public record, code formatted for people. */
 export type CertificateView = Omit<CertificateDoc, 'holderSearch' | 'revocationNote' | 'issueKey'>;
@@ -171,8 +172,7 @@ export async function listLearnerCertificates(learnerId: string): Promise<Certif
  * allocates a few MB that the heap keeps afterwards; a certificate is typically downloaded several times (the
  * learner, then whoever they send it to), and who may download is checked before this cache is consulted.
  */
-const renderedPdfs = new Map<string, Buffer>();
-const RENDERED_PDF_LIMIT = 64;
+const renderedPdfs = new LruCache<Buffer>(64);
 
 /**
  * The PDF of a stored certificate, rendered again from its record (same record, same bytes). Refuses a record whose
@@ -187,14 +187,9 @@ export async function certificatePdf(doc: CertificateDoc): Promise<Buffer | unde
   // The signature value covers every field the PDF shows, so it keys the rendered bytes exactly.
   const key = `${doc.serial}\u0000${doc.signature.value}`;
   const cached = renderedPdfs.get(key);
-  if (cached) {
-    renderedPdfs.delete(key);
-    renderedPdfs.set(key, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const pdf = await renderCertificatePdf(doc);
   renderedPdfs.set(key, pdf);
-  if (renderedPdfs.size > RENDERED_PDF_LIMIT) renderedPdfs.delete(renderedPdfs.keys().next().value as string);
   const sha256 = sha256Hex(pdf);
   if (sha256 !== doc.pdfSha256) {
     certificateSettings().logger?.warn({ serial: doc.serial }, 'certificate PDF differs from the file issued (template or fonts changed)');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LruCache } from '../lru-cache';
 import type { ComposedSnapshot } from './report-compose';
 import { ReportSnapshot, partId, partIds, partModel, type PublishedSnapshot, type ReportPartDoc, type ReportSnapshotDoc, type SnapshotParts } from './report-snapshot.model';
 import { decodeRow, type LearnerRow, type ReportSummary } from './report-types';
@@ -7,34 +8,8 @@ import { decodeRow, type LearnerRow, type ReportSummary } from './report-types';
  * Storage of report snapshots. Parts are immutable once written (a rebuild writes a new snapshot id), so what has
  * been read and parsed is kept in memory, bounded by size, and never needs invalidating.
  */
-class PartCache {
-  private readonly entries = new Map<string, { value: unknown; size: number }>();
-  private size = 0;
-
-  constructor(private readonly maxSize: number) {}
-
-  get<T>(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value as T;
-  }
-
-  set(key: string, value: unknown, size: number): void {
-    if (size > this.maxSize) return;
-    this.entries.set(key, { value, size });
-    this.size += size;
-    for (const [oldKey, entry] of this.entries) {
-      if (this.size <= this.maxSize) break;
-      this.entries.delete(oldKey);
-      this.size -= entry.size;
-    }
-  }
-}
-
 // Counted in characters of the stored strings; parsed values take about three times as much memory.
-const cache = new PartCache(32 * 1024 * 1024);
+const cache = new LruCache<unknown>(32 * 1024 * 1024);
 
 /** A snapshot whose head has been read: enough to read any of its parts. */
 export type LoadedSnapshot = { parts: PublishedSnapshot; summary: ReportSummary };
@@ -44,7 +19,7 @@ export class SnapshotGone extends Error {
 }
 
 async function readPart<T>(id: string, parse: (data: string) => T): Promise<T> {
-  const cached = cache.get<T>(id);
+  const cached = cache.get(id) as T | undefined;
   if (cached !== undefined) return cached;
   const doc = await partModel(id).findById(id).lean();
   if (!doc) throw new SnapshotGone(`report part ${id} is gone (a newer snapshot replaced it)`);
