@@ -4,9 +4,9 @@
  * FerretDB 1.24 every read is a table scan and PostgreSQL scans a million documents in about half a second where
  * SQLite takes about a minute; otherwise the embedded FerretDB on SQLite.
  */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { buildFerretdb, findFerretdb } from '../src/db/ferretdb-binary';
+import { runPsql } from '../src/db/ferretdb-postgres-indexes';
 import { resolveDatabase, startFerretdbOnPostgres, type ResolvedDatabase } from '../src/db/resolve-database';
 
 /** `postgresUrl`: set when FerretDB stores in PostgreSQL (the GIN indexes go there). */
@@ -17,11 +17,12 @@ function ensurePostgresDatabase(url: URL): boolean {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`BENCH_POSTGRES_URL names an unusual database: ${name}`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const psql = (sql: string) => spawnSync('psql', [admin.toString(), '-qtAc', sql], { encoding: 'utf8' });
-  const exists = psql(`select 1 from pg_database where datname = '${name}'`);
-  if (exists.status !== 0) return false;
-  if (exists.stdout.trim() !== '1' && psql(`create database ${name}`).status !== 0) return false;
-  return true;
+  try {
+    if (runPsql(admin.toString(), `select 1 from pg_database where datname = '${name}';`).trim() !== '1') runPsql(admin.toString(), `create database ${name};`);
+    return true;
+  } catch {
+    return false; // no PostgreSQL here (or no right to create the database): the caller falls back to SQLite
+  }
 }
 
 export async function openBenchDatabase(dataDir: string, log: (line: string) => void): Promise<BenchDatabase> {
@@ -43,7 +44,6 @@ export async function openBenchDatabase(dataDir: string, log: (line: string) => 
 /** VACUUM (ANALYZE) and CHECKPOINT: what PostgreSQL would otherwise do in the background after a bulk load. */
 export function settlePostgres(postgresUrl: string, log: (line: string) => void): void {
   const started = Date.now();
-  const run = spawnSync('psql', [postgresUrl, '-qc', 'VACUUM (ANALYZE)', '-c', 'CHECKPOINT'], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`psql failed: ${run.stderr.trim()}`);
+  runPsql(postgresUrl, 'VACUUM (ANALYZE);\nCHECKPOINT;\n');
   log(`PostgreSQL vacuumed and checkpointed after the load (${Date.now() - started} ms)`);
 }

@@ -11,7 +11,7 @@ import mongoose, { Types } from 'mongoose';
 import { renderCertificatePdf } from '../src/certificates/certificate-pdf';
 import { Certificate } from '../src/certificates/certificate.model';
 import { connectDatabase } from '../src/db/connection';
-import { findFreePort } from '../src/db/embedded-server';
+import { findFreePort, stopChildProcess } from '../src/db/embedded-server';
 import { ModuleCompletion } from '../src/learning/module-completion.model';
 import { seed, staffEmails } from '../scripts/seed/seed';
 import '../src/app'; // registers every model, whose index declarations the GIN indexes follow
@@ -49,16 +49,19 @@ function startApp(env: Record<string, string>): ChildProcess {
 
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
+/** Runs `run` `count` times one after another; the durations in milliseconds, shortest first. */
+async function timedRuns(count: number, run: () => Promise<unknown>): Promise<number[]> {
+  const durations: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const t = process.hrtime.bigint();
+    await run();
+    durations.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return durations.sort((a, b) => a - b);
+}
+
 /** Everything started so far, stopped in reverse order even when a step fails (no server left running). */
 const cleanups: (() => Promise<unknown> | void)[] = [];
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  return exited.finally(() => clearTimeout(timer));
-}
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -106,13 +109,13 @@ async function main(): Promise<void> {
   const startTimed = async () => {
     const appStart = Date.now();
     const child = startApp(env);
-    cleanups.push(() => stopProcess(child));
+    cleanups.push(() => stopChildProcess(child));
     await waitFor200(`${base}/`, 30000);
     coldStarts.push(Date.now() - appStart);
     return child;
   };
-  await stopProcess(await startTimed());
-  await stopProcess(await startTimed());
+  await stopChildProcess(await startTimed());
+  await stopChildProcess(await startTimed());
   const app = await startTimed();
   coldStarts.sort((a, b) => a - b);
   const coldStartMs = coldStarts[1]!;
@@ -198,28 +201,24 @@ async function main(): Promise<void> {
   }
 
   // The report as one trainer sees it: one request at a time (the target is about a report page, not a queue).
-  const reportMs: number[] = [];
-  for (let i = 0; i < 20; i += 1) {
-    const t = process.hrtime.bigint();
+  const reportMs = await timedRuns(20, async () => {
     const response = await trainer.request(`/reports/courses/${COURSE}`);
     await response.text();
     if (response.status !== 200) throw new Error(`course report answered ${response.status}`);
-    reportMs.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  reportMs.sort((a, b) => a - b);
+  });
   const appRssMb = rssMb(app.pid!);
 
   // Statelessness: a second process on another port serves the same signed-in learner (session in MongoDB); both
   // are driven at once, 25 connections each, and their throughputs add up.
   const secondPort = await findFreePort();
   const second = startApp({ ...env, PORT: String(secondPort) });
-  cleanups.push(() => stopProcess(second));
+  cleanups.push(() => stopChildProcess(second));
   await waitFor200(`http://127.0.0.1:${secondPort}/`, 30000);
   log('scenario module_page_two_processes…');
   const [onFirst, onSecond] = await Promise.all(
     [port, secondPort].map((p) => measure({ url: `http://127.0.0.1:${p}${modulePath}`, headers: { accept: 'text/html', cookie: learners[1]!.cookieHeader() }, connections: 25, durationSeconds: seconds })),
   );
-  await stopProcess(second);
+  await stopChildProcess(second);
   results.module_page_two_processes = {
     rps: onFirst!.rps + onSecond!.rps,
     p50_ms: Math.max(onFirst!.p50_ms, onSecond!.p50_ms),
@@ -238,21 +237,15 @@ async function main(): Promise<void> {
   // The floor: bare Express 5 + EJS, a page of the module page's size, from memory, same load.
   const floorPort = await findFreePort();
   const floor = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/floor-app.ts'), String(floorPort), String(pageBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  cleanups.push(() => stopProcess(floor));
+  cleanups.push(() => stopChildProcess(floor));
   await new Promise((resolve) => floor.stdout!.once('data', resolve));
   const floorResult = await measure({ url: `http://127.0.0.1:${floorPort}/`, durationSeconds: seconds });
-  await stopProcess(floor);
+  await stopChildProcess(floor);
 
   // PDF generation in this process (the app's own renderer), median of 100 after a warm-up.
   const certificate = await Certificate.findOne({ serial: data.certificateSerial }).lean();
   await renderCertificatePdf(certificate!);
-  const times: number[] = [];
-  for (let i = 0; i < 100; i += 1) {
-    const t = process.hrtime.bigint();
-    await renderCertificatePdf(certificate!);
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
+  const times = await timedRuns(100, () => renderCertificatePdf(certificate!));
 
   await runCleanups();
 

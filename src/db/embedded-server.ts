@@ -68,6 +68,15 @@ function stopStaleServer(pidFile: string, command: string, log: (line: string) =
   }
 }
 
+/** Stops a child process: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+export function stopChildProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  return exited.finally(() => clearTimeout(killTimer));
+}
+
 /** Starts a database server as a child process on a free port and waits until it accepts connections. */
 export async function startSpawnedServer(options: SpawnedServerOptions): Promise<EmbeddedServer & { port: number; pid: number }> {
   mkdirSync(options.stateDir, { recursive: true });
@@ -88,7 +97,6 @@ export async function startSpawnedServer(options: SpawnedServerOptions): Promise
     throw new Error(`${options.kind} ${(error as Error).message}\n${stderrTail.join('').trim()}`);
   }
   writeFileSync(pidFile, String(child.pid));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   return {
     kind: options.kind,
@@ -96,12 +104,7 @@ export async function startSpawnedServer(options: SpawnedServerOptions): Promise
     pid: child.pid ?? -1,
     uri: `mongodb://127.0.0.1:${port}/procurement_academy`,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(killTimer);
-      }
+      await stopChildProcess(child);
       rmSync(pidFile, { force: true });
     },
   };

@@ -55,6 +55,13 @@ END $$;
 `;
 }
 
+/** Runs SQL statements with psql (each in its own transaction, stopping at the first error); their unaligned output. */
+export function runPsql(postgresUrl: string, sql: string): string {
+  const run = spawnSync('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-qtA'], { input: sql, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`psql failed: ${(run.stderr || run.error?.message || '').trim()}`);
+  return run.stdout;
+}
+
 /** Runs the SQL with psql against `postgresUrl` (the database FerretDB stores in); `schema` is the MongoDB database name. */
 export function applyGinIndexes(postgresUrl: string, schema: string, log: (line: string) => void): void {
   const started = Date.now();
@@ -63,7 +70,6 @@ export function applyGinIndexes(postgresUrl: string, schema: string, log: (line:
 ALTER DATABASE ${identifier(database)} SET plan_cache_mode = force_custom_plan;
 ANALYZE;
 `;
-  const run = spawnSync('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-q'], { input: sql, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`psql failed: ${(run.stderr || run.error?.message || '').trim()}`);
+  runPsql(postgresUrl, sql);
   log(`GIN indexes for FerretDB on PostgreSQL in place (${Date.now() - started} ms)`);
 }

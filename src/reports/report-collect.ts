@@ -33,6 +33,8 @@ export class CourseTally {
   /** Flat records of six numbers: learner, module, attempt number, score, passed, submitted at. */
   readonly attempts: number[] = [];
   readonly questions = new Map<string, QuestionTally>();
+  /** Learners the per-learner arrays have room for (0 until `allocate`). */
+  private capacity = 0;
 
   constructor(readonly course: CourseVersionDoc) {
     this.moduleIndex = new Map(course.modules.map((module, i) => [module.slug, i]));
@@ -53,8 +55,6 @@ export class CourseTally {
     this.completedAt.push(completedAt ?? 0);
     if (this.learnerIds.length > this.capacity && this.capacity > 0) this.allocate(this.capacity * 2);
   }
-
-  private capacity = 0;
 
   /**
    * Sizes the per-learner arrays for `capacity` learners (by default those known so far), keeping what they hold:
