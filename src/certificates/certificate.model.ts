@@ -110,13 +110,16 @@ export const SerialReservation = mongoose.model<SerialReservationDoc>('SerialRes
 /**
  * Every distinct PDF file the app has produced for a certificate (the file issued, and any later rendition if the
  * template, fonts or PDF library changed), so an uploaded copy of any of them is recognised as genuine. Insert-only.
+ * Each entry is signed (certificate-signature.ts, `signFileHash`): the collection is not a trust anchor, so an entry
+ * without a valid signature by a trusted key never makes a file "exact".
  */
-export type CertificateFileDoc = { serial: string; sha256: string; createdAt: Date };
+export type CertificateFileDoc = { serial: string; sha256: string; createdAt: Date; signature?: RecordSignature | null };
 const certificateFileSchema = new Schema<CertificateFileDoc>(
   {
     serial: { type: String, required: true },
     sha256: { type: String, required: true },
     createdAt: { type: Date, required: true, default: () => new Date() },
+    signature: { type: { alg: String, kid: String, value: String }, default: null, _id: false },
   },
   { collection: 'certificateFiles', versionKey: false },
 );

@@ -6,7 +6,7 @@ import { getCourseVersion } from '../courses/courses.service';
 import { formatCode, generateCode } from './certificate-code';
 import { formatSerial } from './certificate-format';
 import { renderCertificatePdf } from './certificate-pdf';
-import { isRecordSignatureValid, signRecord, type SignedFields } from './certificate-signature';
+import { isFileHashSignatureValid, isRecordSignatureValid, signFileHash, signRecord, type SignedFields } from './certificate-signature';
 import {
   Certificate,
   CertificateFile,
@@ -14,6 +14,7 @@ import {
   SerialReservation,
   type Bilingual,
   type CertificateDoc,
+  type CertificateFileDoc,
   type SerialReservationDoc,
 } from './certificate.model';
 import { certificateSettings, keyRing } from './certificates.context';
@@ -193,11 +194,29 @@ export async function certificatePdf(doc: CertificateDoc): Promise<Buffer | unde
   const sha256 = sha256Hex(pdf);
   if (sha256 !== doc.pdfSha256) {
     certificateSettings().logger?.warn({ serial: doc.serial }, 'certificate PDF differs from the file issued (template or fonts changed)');
-    await CertificateFile.create({ serial: doc.serial, sha256 }).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
-    });
+    await recordRendition(doc.serial, sha256);
   }
   return pdf;
+}
+
+/**
+ * Records a signed rendition hash. An entry already there without a valid signature (inserted by someone else
+ * through the database) is replaced, so it cannot block the genuine one.
+ */
+async function recordRendition(serial: string, sha256: string): Promise<void> {
+  const ring = keyRing();
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      await CertificateFile.create({ serial, sha256, signature: signFileHash(ring, { serial, sha256 }) });
+      return;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const existing = await CertificateFile.findOne({ serial, sha256 }).lean<CertificateFileDoc>();
+    if (!existing || isFileHashSignatureValid(ring, existing)) return;
+    certificateSettings().logger?.error({ serial, sha256 }, 'certificateFiles entry without a valid signature replaced');
+    await CertificateFile.deleteOne({ serial, sha256 });
+  }
 }
 
 /** For the dashboard: course slug → download link of the learner's current, valid certificate for that course. */

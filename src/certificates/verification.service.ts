@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { findCodeInText, generateCode, parseCode } from './certificate-code';
-import { isRecordSignatureValid, verifyDummy } from './certificate-signature';
-import { Certificate, CertificateFile, type CertificateDoc } from './certificate.model';
+import { isFileHashSignatureValid, isRecordSignatureValid, verifyDummy } from './certificate-signature';
+import { Certificate, CertificateFile, type CertificateDoc, type CertificateFileDoc } from './certificate.model';
 import { keyRing } from './certificates.context';
 import { sha256Hex, toCertificateView, type CertificateView } from './certificates.service';
 
@@ -70,6 +70,11 @@ export function codeFromPdf(pdf: Buffer): string | undefined {
   );
 }
 
+async function isSignedRendition(serial: string, sha256: string): Promise<boolean> {
+  const entry = await CertificateFile.findOne({ serial, sha256 }).lean<CertificateFileDoc>();
+  return entry !== null && isFileHashSignatureValid(keyRing(), entry);
+}
+
 export type FileVerdict = 'exact' | 'altered' | 'no_match';
 
 /**
@@ -83,6 +88,8 @@ export async function verifyPdfFile(pdf: Buffer): Promise<{ file: FileVerdict; v
   if (!code || !verification.certificate) return { file: 'no_match', verification: code ? verification : { status: 'not_found', certificate: null } };
   const sha256 = sha256Hex(pdf);
   const serial = verification.certificate.serial;
-  const isIssuedFile = sha256 === verification.certificate.pdfSha256 || (await CertificateFile.exists({ serial, sha256 })) !== null;
+  // The record's own pdfSha256 is covered by the record signature; a later rendition counts only if its entry in
+  // certificateFiles carries a valid signature too (anyone who can write to the database can insert a hash).
+  const isIssuedFile = sha256 === verification.certificate.pdfSha256 || (await isSignedRendition(serial, sha256));
   return { file: isIssuedFile ? 'exact' : 'altered', verification };
 }

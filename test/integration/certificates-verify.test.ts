@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { User } from '../../src/accounts/user.model';
 import { checkSymbol, CROCKFORD } from '../../src/certificates/certificate-code';
-import { Certificate } from '../../src/certificates/certificate.model';
+import { signFileHash } from '../../src/certificates/certificate-signature';
+import { Certificate, CertificateFile } from '../../src/certificates/certificate.model';
+import { keyRing } from '../../src/certificates/certificates.context';
+import { loadKeyRing } from '../../src/certificates/signing-keys';
 import { issueCertificate, type CertificateView } from '../../src/certificates/certificates.service';
 import { importCourses } from '../../src/courses/course-importer';
 import { newAgent } from '../support/agents';
@@ -161,6 +167,30 @@ describe('certificate verification', () => {
       const response = await upload(altered);
       expect(response.status).toBe(200);
       expect(response.text).toContain('This file was altered');
+    });
+
+    it('F2 replay: a hash inserted into certificateFiles without a valid signature never makes an altered file "exact"', async () => {
+      const { certificate, pdf } = await issue('Forged Rendition');
+      const altered = Buffer.from(pdf);
+      const at = altered.indexOf('Procurement Academy');
+      altered[at] = 'p'.charCodeAt(0);
+      expect((await upload(altered)).text).toContain('This file was altered');
+
+      const sha256 = createHash('sha256').update(altered).digest('hex');
+      await CertificateFile.collection.insertOne({ serial: certificate.serial, sha256 });
+      const after = await upload(altered);
+      expect(after.text).toContain('This file was altered');
+      expect(after.text).not.toContain('This exact file was issued');
+      // Signed by a key we do not trust, or a genuine signature copied from another certificate: still altered.
+      const stranger = loadKeyRing({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'pa-stranger-')) });
+      await CertificateFile.collection.updateOne({ serial: certificate.serial, sha256 }, { $set: { signature: signFileHash(stranger, { serial: certificate.serial, sha256 }) } });
+      expect((await upload(altered)).text).toContain('This file was altered');
+      await CertificateFile.collection.updateOne({ serial: certificate.serial, sha256 }, { $set: { signature: signFileHash(keyRing(), { serial: 'PA-1999-000001', sha256 }) } });
+      expect((await upload(altered)).text).toContain('This file was altered');
+
+      // A rendition the app itself signed (after a template change) is recognised.
+      await CertificateFile.collection.updateOne({ serial: certificate.serial, sha256 }, { $set: { signature: signFileHash(keyRing(), { serial: certificate.serial, sha256 }) } });
+      expect((await upload(altered)).text).toContain('This exact file was issued by Procurement Academy.');
     });
 
     it('says a PDF without a genuine code matches no certificate', async () => {
