@@ -92,10 +92,10 @@ async function main(): Promise<void> {
     seedMs = Number(seeded?.seedMs ?? 0);
     log(`reusing the seeded database ${dbName} (seeded in ${Math.round(seedMs / 1000)} s)`);
   }
-  if (database.postgresUrl) applyGinIndexes(database.postgresUrl, dbName, log);
+  if (database.postgresUrl) await applyGinIndexes(database.postgresUrl, dbName, log);
   // A freshly seeded PostgreSQL would vacuum and checkpoint two million new rows in the background during the
   // scenarios; doing it now measures the app on a settled database, as in production.
-  if (database.postgresUrl && freshlySeeded) settlePostgres(database.postgresUrl, log);
+  if (database.postgresUrl && freshlySeeded) await settlePostgres(database.postgresUrl, log);
 
   const port = await findFreePort();
   const base = `http://127.0.0.1:${port}`;

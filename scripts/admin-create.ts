@@ -6,13 +6,12 @@
  * Uses the same configuration and database resolver as the server. A password given on the command line can end up
  * in the shell history: prefer letting the script generate one, then change it at /account.
  */
+import { openToolDatabase } from './with-database';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { emailField, nameField } from '../src/accounts/accounts.schemas';
 import { createOrPromoteAdmin } from '../src/accounts/accounts.service';
 import { loadConfig, loadDotEnvFile } from '../src/config';
-import { connectDatabase } from '../src/db/connection';
-import { resolveDatabase } from '../src/db/resolve-database';
 import { translator } from '../src/i18n/i18n';
 
 const argsSchema = z.object({
@@ -38,16 +37,14 @@ async function main(): Promise<void> {
   }
   loadDotEnvFile();
   const config = loadConfig();
-  const database = await resolveDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log: console.log });
-  const connection = await connectDatabase(database.uri);
+  const opened = await openToolDatabase(config, console.log);
   try {
     const { email, name, password } = parsed.data;
     const result = await createOrPromoteAdmin({ email, name, password });
     console.log(result.outcome === 'created' ? `Created administrator ${email}.` : `${email} is now an administrator.`);
     if (result.generatedPassword) console.log(`Generated password (shown once; change it at /account after logging in): ${result.generatedPassword}`);
   } finally {
-    await connection.close();
-    await database.stop();
+    await opened.close();
   }
 }
 

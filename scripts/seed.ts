@@ -7,12 +7,11 @@
  * module visit), --course slug (main course), --other-share 0.1, --password (of the seeded trainer and admin),
  * --no-reports, --reports-only (only rebuild the report snapshots).
  */
+import { openToolDatabase } from './with-database';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { User } from '../src/accounts/user.model';
 import { loadConfig, loadDotEnvFile } from '../src/config';
-import { connectDatabase } from '../src/db/connection';
-import { resolveDatabase } from '../src/db/resolve-database';
 import { refreshReports } from '../src/reports/report-build';
 import { SeedRefused, seed } from './seed/seed';
 
@@ -51,8 +50,7 @@ async function main(): Promise<void> {
   loadDotEnvFile();
   const config = loadConfig();
   const started = Date.now();
-  const database = await resolveDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log: console.log });
-  const connection = await connectDatabase(database.uri);
+  const opened = await openToolDatabase(config, console.log);
   try {
     if (values['reports-only']) {
       const built = await refreshReports({ progress: (name, documents, ms) => console.log(`read ${documents} ${name} in ${ms} ms`) });
@@ -69,8 +67,7 @@ async function main(): Promise<void> {
     console.log(`Trainer ${result.staff.trainer} and admin ${result.staff.admin}, password: ${result.staff.password}`);
     console.log(`Seeded in ${(result.durationMs / 1000).toFixed(1)} s${result.reportsMs ? ` (report snapshots ${(result.reportsMs / 1000).toFixed(1)} s)` : ''}`);
   } finally {
-    await connection.close();
-    await database.stop();
+    await opened.close();
     console.log(`Total ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }

@@ -20,6 +20,10 @@ const envSchema = z.object({
   MONGODB_URI: optionalString.refine((value) => !value || /^mongodb(\+srv)?:\/\//.test(value), {
     message: 'must start with mongodb:// or mongodb+srv://',
   }),
+  POSTGRES_URL: optionalString.refine((value) => !value || /^postgres(ql)?:\/\//.test(value), {
+    message: 'must start with postgres:// or postgresql://',
+  }),
+  ALLOW_HTTP_BASE_URL: z.enum(['true', 'false']).default('false'),
   BASE_URL: optionalString.refine((value) => !value || /^https?:\/\/[^\s]+$/.test(value), {
     message: 'must be an absolute http(s) URL such as https://academy.example.org',
   }),
@@ -57,6 +61,8 @@ export type Config = Readonly<{
   isProduction: boolean;
   port: number;
   mongodbUri: string | undefined;
+  /** An existing PostgreSQL for the embedded FerretDB (instead of the embedded PostgreSQL). */
+  postgresUrl: string | undefined;
   baseUrl: string;
   sessionSecret: string;
   dataDir: string;
@@ -114,11 +120,33 @@ function resolveSessionSecret(dataDir: string, fromEnv: string | undefined): str
     const stored = readFileSync(file, 'utf8').trim();
     if (stored.length >= 32) return stored;
   }
-  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  // The data folder itself keeps the default mode (the embedded PostgreSQL's user must be able to enter it); only
+  // the secrets folder is private. A recursive mkdir would give the mode to every folder it creates.
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(secretsDir, { mode: 0o700 });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return secret;
+}
+
+const isLoopback = (hostname: string) => hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+
+/**
+ * BASE_URL is signed into every certificate, and mail is how accounts are confirmed: in production a missing or
+ * unsafe value would be carried by certificates for ever, or lose every confirmation, so the app does not start.
+ */
+function refuseUnsafeProductionDefaults(values: z.infer<typeof envSchema>): void {
+  if (!values.BASE_URL) {
+    throw new ConfigError('Invalid configuration: BASE_URL is required in production (the public address signed into every certificate), e.g. BASE_URL=https://academy.example.org');
+  }
+  const url = new URL(values.BASE_URL);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname) && values.ALLOW_HTTP_BASE_URL !== 'true') {
+    throw new ConfigError('Invalid configuration: BASE_URL must use https:// in production (set ALLOW_HTTP_BASE_URL=true to allow http:// deliberately)');
+  }
+  if (!values.SMTP_URL) {
+    throw new ConfigError('Invalid configuration: SMTP_URL is required in production (confirmation and password-reset mail would go nowhere)');
+  }
 }
 
 /**
@@ -135,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`);
   }
   const values = parsed.data;
+  if (values.NODE_ENV === 'production') refuseUnsafeProductionDefaults(values);
   const dataDir = path.resolve(values.DATA_DIR);
   const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
@@ -142,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     isProduction: values.NODE_ENV === 'production',
     port: values.PORT,
     mongodbUri: values.MONGODB_URI,
+    postgresUrl: values.POSTGRES_URL,
     baseUrl,
     sessionSecret: resolveSessionSecret(dataDir, values.SESSION_SECRET),
     dataDir,

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Express } from 'express';
 import { connectWithRetry, type DatabaseConnection } from './db/connection';
-import { resolveDatabase, type ResolvedDatabase } from './db/resolve-database';
+import { databaseOptions, resolveDatabase, type ResolvedDatabase } from './db/resolve-database';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { buildApp } from './app';
@@ -65,11 +65,14 @@ async function importCoursesAtStartup(coursesDir: string, logger: Logger): Promi
 /** Resolves the database, connects, and listens. Used by `npm start` and by tests that need a real process. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const log = (line: string) => logger.info(line);
-  const database = await resolveDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log });
+  const database = await resolveDatabase({ ...databaseOptions(config), log, whenOwned: 'refuse' });
   // An embedded server's address is local and credential-free; an external URI may hold a password.
-  logger.info({ kind: database.kind, ...(database.kind === 'external' ? {} : { uri: database.uri }) }, 'database resolved');
+  logger.info({ kind: database.kind, backend: database.backend, ...(database.kind === 'external' ? {} : { uri: database.uri }) }, 'database resolved');
+  if (config.isProduction && database.kind === 'embedded') {
+    logger.info({ dataDir: config.dataDir }, `embedded database in production: data in ${config.dataDir}/db, backups (\`npm run backup\`) in ${config.dataDir}/backups; keep ${config.dataDir}/keys with them`);
+  }
   // Connect in the background: the app answers 503 until the database is reachable, then serves normally.
-  const connection = connectWithRetry(database.uri, (line) => logger.warn(line));
+  const connection = connectWithRetry(database.uri, (line) => logger.warn(line), { postgresUrl: database.postgresUrl, log });
   // Course files are imported once connected; the app serves the previous versions meanwhile.
   const startupImport = connection.then(() => importCoursesAtStartup(config.coursesDir, logger));
   await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);

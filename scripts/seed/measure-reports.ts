@@ -5,13 +5,12 @@
  * database (seed it first with `npm run seed`). Prints the first (cold) time and the median of five warm runs.
  * `--live` also times the per-request queries a snapshot avoids (indexed counts and a $group), for comparison.
  */
+import { openToolDatabase } from '../with-database';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { loadConfig, loadDotEnvFile } from '../../src/config';
 import { buildApp } from '../../src/app';
-import { connectDatabase } from '../../src/db/connection';
-import { resolveDatabase } from '../../src/db/resolve-database';
 import { Enrolment } from '../../src/learning/enrolment.model';
 import { createLogger } from '../../src/logger';
 import { refreshReports } from '../../src/reports/report-build';
@@ -60,8 +59,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { course: { type: 'string' }, password: { type: 'string' }, seed: { type: 'string' }, live: { type: 'boolean' }, 'no-build': { type: 'boolean' }, 'no-service': { type: 'boolean' }, 'no-http': { type: 'boolean' } } });
   loadDotEnvFile();
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const database = await resolveDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log: () => undefined });
-  const connection = await connectDatabase(database.uri);
+  const opened = await openToolDatabase(config, () => undefined);
   const slug = values.course ?? 'selling-to-the-un';
   try {
     if (!values['no-build']) {
@@ -70,7 +68,7 @@ async function main(): Promise<void> {
     }
     if (values.live) {
       // A client of its own without the app's 30 s socket timeout: these queries take longer than that on FerretDB.
-      const client = await new mongoose.mongo.MongoClient(database.uri, { socketTimeoutMS: 0 }).connect();
+      const client = await new mongoose.mongo.MongoClient(opened.database.uri, { socketTimeoutMS: 0 }).connect();
       const db = client.db(mongoose.connection.db!.databaseName);
       await time('live: enrolments.countDocuments({courseSlug})', () => db.collection('enrolments').countDocuments({ courseSlug: slug }), 0);
       await time('live: moduleVisits.countDocuments({courseSlug, moduleSlug})', () => db.collection('moduleVisits').countDocuments({ courseSlug: slug, moduleSlug: 'why-sell-to-the-un' }), 0);
@@ -94,8 +92,7 @@ async function main(): Promise<void> {
     await time('service: learner detail', () => getLearnerDetail(admin, slug, id, options));
 
   } finally {
-    await connection.close();
-    await database.stop();
+    await opened.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { applyGinIndexes } from './ferretdb-postgres-indexes';
 
 /**
  * Options tuned so that a database outage is noticed within seconds and requests fail fast with a 503 instead of
@@ -28,10 +29,24 @@ export type DatabaseConnection = {
   close(): Promise<void>;
 };
 
-/** Connects the default Mongoose connection; rejects if the server cannot be reached within the timeout. */
-export async function connectDatabase(uri: string, dbName?: string): Promise<DatabaseConnection> {
+export type IndexOptions = {
+  /** The PostgreSQL database behind FerretDB, when known: the GIN indexes that serve its reads are made there. */
+  postgresUrl?: string;
+  log?: (line: string) => void;
+};
+
+/**
+ * Connects the default Mongoose connection and makes every index the models declare (plus, on FerretDB with a known
+ * PostgreSQL, the GIN indexes); rejects if the server cannot be reached within the timeout.
+ */
+export async function connectDatabase(uri: string, dbName?: string, indexes: IndexOptions = {}): Promise<DatabaseConnection> {
   await mongoose.connect(uri, { ...connectOptions, ...(dbName ? { dbName } : {}) });
   await ensureIndexes();
+  if (indexes.postgresUrl) {
+    const log = indexes.log ?? (() => undefined);
+    // Without them reads are slower, not wrong: a failure is reported and the app goes on.
+    await applyGinIndexes(indexes.postgresUrl, mongoose.connection.name, log).catch((error: unknown) => log(`GIN indexes not made: ${(error as Error).message}`));
+  }
   return {
     connection: mongoose.connection,
     close: () => mongoose.disconnect(),
@@ -44,11 +59,11 @@ export async function ensureIndexes(): Promise<void> {
 }
 
 /** Keeps trying to connect until it succeeds, so the app can start while the database is still coming up. */
-export async function connectWithRetry(uri: string, log: (line: string) => void, dbName?: string): Promise<DatabaseConnection> {
+export async function connectWithRetry(uri: string, log: (line: string) => void, indexes: IndexOptions = {}): Promise<DatabaseConnection> {
   let delay = 500;
   for (;;) {
     try {
-      return await connectDatabase(uri, dbName);
+      return await connectDatabase(uri, undefined, indexes);
     } catch (error) {
       log(`Database not reachable yet (${(error as Error).message}); retrying in ${delay} ms`);
       await new Promise((resolve) => setTimeout(resolve, delay));

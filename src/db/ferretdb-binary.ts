@@ -46,7 +46,19 @@ export async function buildFerretdb(log: (line: string) => void): Promise<string
   const go = findOnPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) throw new Error('Go is not installed, so FerretDB cannot be built');
   const target = cachedFerretdbPath();
-  log(`Building FerretDB ${FERRETDB_VERSION} with ${go} into ${target} (the first build takes a few minutes)…`);
+  log(`Building FerretDB ${FERRETDB_VERSION} with ${go} into ${target} (once per machine; about two minutes on two cores)…`);
+  const started = Date.now();
+  let phase = 'downloading the FerretDB module from the Go module proxy';
+  // A first start that talks: without this, the terminal shows nothing for minutes.
+  const ticker = setInterval(() => log(`  FerretDB build: ${Math.round((Date.now() - started) / 1000)} s elapsed, ${phase}…`), 10000);
+  try {
+    return await buildInto(go, target, log, (next) => (phase = next), started);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+async function buildInto(go: string, target: string, log: (line: string) => void, setPhase: (phase: string) => void, started: number): Promise<string> {
   const { stdout } = await run(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
     maxBuffer: 10 * 1024 * 1024,
     env: { ...process.env, GOFLAGS: '-mod=mod' },
@@ -61,6 +73,7 @@ export async function buildFerretdb(log: (line: string) => void): Promise<string
     await run('chmod', ['-R', 'u+w', sourceDir]);
     writeFileSync(path.join(sourceDir, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
     mkdirSync(path.dirname(target), { recursive: true });
+    setPhase('downloading its dependencies and compiling (go build)');
     const partial = `${target}.partial`;
     await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', partial, './cmd/ferretdb'], {
       cwd: sourceDir,
@@ -70,6 +83,6 @@ export async function buildFerretdb(log: (line: string) => void): Promise<string
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  log(`FerretDB ${FERRETDB_VERSION} built: ${target}`);
+  log(`FerretDB ${FERRETDB_VERSION} built in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);
   return target;
 }

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import mongoose from 'mongoose';
+import pg from 'pg';
 
 /**
  * Makes FerretDB 1.24 on PostgreSQL use indexes for reads.
@@ -55,21 +55,30 @@ END $$;
 `;
 }
 
-/** Runs SQL statements with psql (each in its own transaction, stopping at the first error); their unaligned output. */
-export function runPsql(postgresUrl: string, sql: string): string {
-  const run = spawnSync('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-qtA'], { input: sql, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`psql failed: ${(run.stderr || run.error?.message || '').trim()}`);
-  return run.stdout;
+/** Runs SQL (one or more statements) on `postgresUrl` and returns the rows of the last one, as arrays of text. */
+export async function runSql(postgresUrl: string, sql: string): Promise<string[][]> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    const results = await client.query({ text: sql, rowMode: 'array' } as pg.QueryArrayConfig);
+    const last = Array.isArray(results) ? (results as pg.QueryArrayResult[]).at(-1) : results;
+    return (last?.rows ?? []).map((row) => row.map((value) => (value === null ? '' : String(value))));
+  } finally {
+    await client.end();
+  }
 }
 
-/** Runs the SQL with psql against `postgresUrl` (the database FerretDB stores in); `schema` is the MongoDB database name. */
-export function applyGinIndexes(postgresUrl: string, schema: string, log: (line: string) => void): void {
+/**
+ * Creates the GIN indexes for every index the models declare, in the PostgreSQL database FerretDB stores in
+ * (`postgresUrl`); `schema` is the MongoDB database name. Idempotent; logs its duration.
+ */
+export async function applyGinIndexes(postgresUrl: string, schema: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   const database = new URL(postgresUrl).pathname.slice(1);
   const sql = `${ginIndexSql(schema, indexedFieldsByCollection())}
 ALTER DATABASE ${identifier(database)} SET plan_cache_mode = force_custom_plan;
 ANALYZE;
 `;
-  runPsql(postgresUrl, sql);
-  log(`GIN indexes for FerretDB on PostgreSQL in place (${Date.now() - started} ms)`);
+  await runSql(postgresUrl, sql);
+  log(`GIN indexes for FerretDB on PostgreSQL in place for ${schema} (${Date.now() - started} ms)`);
 }

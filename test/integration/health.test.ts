@@ -42,7 +42,7 @@ describe('database outage and recovery', () => {
   it('serves 503 while the database is down and recovers without a restart', async () => {
     if (!binary) throw new Error('no ferretdb binary: run .ci/run or `npm run db:install` first');
     const port = await findFreePort();
-    let server = await startFerretdb(binary, dir, () => undefined, port);
+    let server = await startFerretdb(binary, dir, port);
     const connection = await connectDatabase(server.uri, 'test_outage');
     const config = testConfig();
     const app = buildApp({ config, logger: createLogger({ level: 'silent' }) });
@@ -60,7 +60,7 @@ describe('database outage and recovery', () => {
       expect(page.text).toContain('Temporarily unavailable');
       expect(page.text).not.toMatch(/Mongo|stack|at \w+ \(/);
 
-      server = await startFerretdb(binary, dir, () => undefined, port);
+      server = await startFerretdb(binary, dir, port);
       await eventually(async () => (await request(app).get('/healthz')).status === 200, 30000);
       await request(app).get('/').expect(200);
     } finally {

@@ -39,7 +39,7 @@ describe('database outage during a course import', () => {
     if (!binary) throw new Error('no ferretdb binary: run `npm run db:install` first');
     cpSync(path.resolve('courses'), root, { recursive: true });
     const port = await findFreePort();
-    let server = await startFerretdb(binary, path.join(dir, 'db'), () => undefined, port);
+    let server = await startFerretdb(binary, path.join(dir, 'db'), port);
     const connection = await connectDatabase(server.uri, 'test_import_outage');
     const config = testConfig();
     const app = buildApp({ config, logger: createLogger({ level: 'silent' }) });
@@ -58,7 +58,7 @@ describe('database outage during a course import', () => {
       expect(page.status).toBe(503);
       expect(page.text).toContain('Temporarily unavailable');
 
-      server = await startFerretdb(binary, path.join(dir, 'db'), () => undefined, port);
+      server = await startFerretdb(binary, path.join(dir, 'db'), port);
       for (let tries = 0; tries < 80 && (await request(app).get('/healthz')).status !== 200; tries += 1) await new Promise((r) => setTimeout(r, 250));
       await liveVersionsAreComplete();
 

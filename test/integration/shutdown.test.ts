@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
@@ -35,7 +35,7 @@ describe('graceful shutdown (in process)', () => {
     await mongoose.connection.dropDatabase();
     const shutdown = shutdownGracefully({
       server,
-      database: { kind: 'external', uri: '', stop: async () => void (databaseStopped = true) },
+      database: { kind: 'external', backend: 'unknown', uri: '', stop: async () => void (databaseStopped = true) },
       connection: Promise.resolve({ connection: mongoose.connection, close: () => mongoose.disconnect() }),
       logger: createLogger({ level: 'silent' }),
       timeoutMs: 5000,
@@ -59,7 +59,7 @@ describe('npm start as a process', () => {
     const first = spawnServer(env);
     const resolved = await first.waitForLog('database resolved');
     await first.waitForLog('Procurement Academy is listening');
-    expect(resolved.kind).not.toBe('external');
+    expect(resolved).toMatchObject({ kind: 'embedded', backend: 'postgresql' });
     const uri = String(resolved.uri);
 
     const client = await mongoose.mongo.MongoClient.connect(uri);
@@ -76,12 +76,15 @@ describe('npm start as a process', () => {
     expect(children).toEqual({ status: 'ok', db: 'up' });
     const serverPid = Number(String(first.stdout.find((l) => l.includes('"database resolved"')) ?? '').match(/"pid":(\d+)/)?.[1]);
     expect(serverPid).toBe(first.child.pid);
-    const dbPid = Number((await import('node:fs')).readFileSync(path.join(dataDir, 'db', 'ferretdb', 'ferretdb.pid'), 'utf8'));
+    const owner = JSON.parse((await import('node:fs')).readFileSync(path.join(dataDir, 'db', 'owner.json'), 'utf8')) as { pid: number; servers: { kind: string; pid: number }[] };
+    expect(owner.pid).toBe(first.child.pid);
+    expect(owner.servers.map((server) => server.kind).sort()).toEqual(['ferretdb', 'postgres']);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.stdout.some((l) => l.includes('shutdown complete'))).toBe(true);
-    expect(isRunning(dbPid)).toBe(false);
+    for (const server of owner.servers) expect(isRunning(server.pid)).toBe(false);
+    expect(existsSync(path.join(dataDir, 'db', 'owner.json'))).toBe(false);
 
     const second = spawnServer(env);
     await second.waitForLog('Procurement Academy is listening');

@@ -5,8 +5,8 @@ import { testState, testStateFile } from './test-state';
 
 /**
  * Gets one database server for the whole run through the app's own resolver: MONGODB_URI when set (a real MongoDB,
- * or FerretDB on PostgreSQL), otherwise an embedded FerretDB on SQLite under data/test/run-<pid>. Each test file then uses a
- * database of its own on it.
+ * or FerretDB on PostgreSQL with POSTGRES_URL naming its PostgreSQL), otherwise the default: FerretDB on an embedded
+ * PostgreSQL under data/test/run-<pid>. Each test file then uses a database of its own on it.
  */
 export default async function globalSetup(): Promise<void> {
   // A folder per run: two test runs on one machine must not share (or stop) each other's database server.
@@ -14,9 +14,11 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const database = await resolveDatabase({
     mongodbUri: process.env.MONGODB_URI,
+    postgresUrl: process.env.POSTGRES_URL,
     dataDir,
     ferretdbBin: process.env.FERRETDB_BIN,
     log: (line) => console.log(`[test database] ${line}`),
+    whenOwned: 'refuse',
   });
   testState.stop = async () => {
     await database.stop();
@@ -24,5 +26,6 @@ export default async function globalSetup(): Promise<void> {
   };
   writeFileSync(testStateFile, JSON.stringify({ uri: database.uri, kind: database.kind }));
   process.env.TEST_MONGODB_URI = database.uri;
-  console.log(`[test database] ${database.kind}`);
+  if (database.postgresUrl) process.env.TEST_POSTGRES_URL = database.postgresUrl;
+  console.log(`[test database] ${database.kind}, ${database.backend}`);
 }

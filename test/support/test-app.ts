@@ -29,7 +29,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config & { c
 export async function startTestApp(label: string, overrides: Record<string, string> = {}) {
   const dbName = testDatabaseName(label);
   if (!dbName.startsWith('test_')) throw new Error(`refusing to use non-test database ${dbName}`);
-  const connection = await connectDatabase(testDatabaseUri(), dbName);
+  const connection = await connectDatabase(testDatabaseUri(), dbName, { postgresUrl: process.env.TEST_POSTGRES_URL });
   const config = testConfig(overrides);
   // TEST_LOG_LEVEL=error shows the app's logs when a test needs explaining.
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
