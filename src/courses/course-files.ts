@@ -2,7 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { displayPath } from './course-source';
 import type { LoadedCourse, LoadResult, Problem } from './course-types';
-import { sortProblems, validateCourseFolder } from './course-validator';
+import { formatProblem, sortProblems, validateCourseFolder } from './course-validator';
+import { readSharedGlossary, type SharedGlossaryResult } from './glossary-file';
 
 export type {
   Bilingual,
@@ -18,9 +19,12 @@ export type {
   Reference,
 } from './course-types';
 
-/** Loads and validates one course folder; `course` is set only when the folder has no problem. */
-export async function loadCourseFolder(dir: string): Promise<LoadResult> {
-  return validateCourseFolder(dir);
+/**
+ * Loads and validates one course folder, with the shared glossary of the folder that holds it (if any); `course` is
+ * set only when the folder has no problem.
+ */
+export async function loadCourseFolder(dir: string, shared?: SharedGlossaryResult): Promise<LoadResult> {
+  return validateCourseFolder(dir, shared ?? (await readSharedGlossary(path.dirname(path.resolve(dir)))));
 }
 
 /**
@@ -35,15 +39,22 @@ export async function loadCoursesRoot(root: string): Promise<{ courses: LoadedCo
     .sort();
   const results: LoadResult[] = [];
   const problems: Problem[] = [];
+  const shared = await readSharedGlossary(root);
   for (const name of entries) {
     const dir = path.join(root, name);
     if (await hasCourseYaml(dir)) {
-      results.push(await loadCourseFolder(dir));
+      results.push(await loadCourseFolder(dir, shared));
     } else if ((await readdir(dir)).some((file) => /\.(md|ya?ml)$/.test(file))) {
       problems.push({ file: displayPath(path.join(dir, 'course.yaml')), line: 1, message: 'missing course.yaml: this folder is not loaded as a course' });
     }
   }
-  for (const result of results) problems.push(...result.problems);
+  // Every course carries the shared glossary's problems (so none is imported with it broken); print them once.
+  const seen = new Set<string>();
+  for (const problem of [...shared.problems, ...results.flatMap((result) => result.problems)]) {
+    const line = formatProblem(problem);
+    if (!seen.has(line)) problems.push(problem);
+    seen.add(line);
+  }
   const courses = results.flatMap((result) => (result.course ? [result.course] : []));
   return { courses, problems: sortProblems(problems), results };
 }

@@ -5,7 +5,7 @@ import type { CourseAsset, Lang, Problem } from './course-types';
 import { parseYamlText, type YamlFile } from './yaml-reader';
 
 /** A module Markdown file split into front matter and body; `bodyLine` is the file line of the body's first line. */
-export type MarkdownFile = { file: string; name: string; frontMatter?: YamlFile; body: string; bodyLine: number };
+export type MarkdownFile = { file: string; name: string; frontMatter?: YamlFile; body: string; bodyLine: number; text: string };
 
 /** The files of one module, grouped by their common `NN-slug` prefix. */
 export type ModuleSource = {
@@ -16,6 +16,8 @@ export type ModuleSource = {
   /** Display path of the quiz file, present even when its YAML did not parse. */
   quizFile?: string;
   quiz?: YamlFile;
+  /** The quiz file's text, for checks that read it line by line (glossary wording). */
+  quizText?: string;
 };
 
 /** Everything read from one course folder, before any validation beyond file names and syntax. */
@@ -112,6 +114,7 @@ export async function readCourseSource(dir: string): Promise<CourseSource> {
     if (quiz) {
       const parsed = parseYamlText(file, text, 0, 'YAML');
       target.quizFile = file;
+      target.quizText = text;
       target.quiz = parsed.yaml;
       problems.push(...parsed.problems);
     } else {
@@ -125,7 +128,7 @@ export async function readCourseSource(dir: string): Promise<CourseSource> {
 
 function readMarkdownFile(file: string, name: string, text: string, problems: Problem[]): MarkdownFile {
   const split = splitFrontMatter(text);
-  const page: MarkdownFile = { file, name, body: split.body, bodyLine: split.bodyLine };
+  const page: MarkdownFile = { file, name, body: split.body, bodyLine: split.bodyLine, text };
   if (split.error) problems.push({ file, line: 1, message: split.error });
   if (split.yamlText !== undefined) {
     const parsed = parseYamlText(file, split.yamlText, 1, 'front matter');

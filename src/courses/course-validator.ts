@@ -1,4 +1,4 @@
-import { isMap, type Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { contentHashOf } from './content-hash';
 import { readCourseSource, type CourseSource } from './course-source';
 import {
@@ -12,6 +12,8 @@ import {
   type Reference,
   type ValidationContext,
 } from './course-types';
+import { checkGlossaryWording } from './glossary-check';
+import type { SharedGlossaryResult } from './glossary-file';
 import { readModule } from './module-validator';
 import { YamlReader } from './yaml-reader';
 
@@ -23,18 +25,27 @@ const courseKeys = [
 const referenceIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const glossaryIdPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** Reads a course folder and runs every check; the course is returned only when there is no problem at all. */
-export async function validateCourseFolder(dir: string): Promise<LoadResult> {
-  return validateCourseSource(await readCourseSource(dir));
+/**
+ * Reads a course folder and runs every check; the course is returned only when there is no problem at all.
+ * `shared` is the glossary of the courses folder (glossary.yaml): its terms join the course's own, and its problems
+ * make the course invalid, since its modules would otherwise be published without their definitions.
+ */
+export async function validateCourseFolder(dir: string, shared: SharedGlossaryResult = { problems: [] }): Promise<LoadResult> {
+  return validateCourseSource(await readCourseSource(dir), shared);
 }
 
 /** Runs every check on an already-read course folder. Problems are sorted by file, then line. */
-export function validateCourseSource(source: CourseSource): LoadResult {
-  const problems = [...source.problems];
+export function validateCourseSource(source: CourseSource, shared: SharedGlossaryResult = { problems: [] }): LoadResult {
+  const problems = [...source.problems, ...shared.problems];
   const meta = readCourseYaml(source, problems);
+  if (shared.glossary && meta.glossary) {
+    reportSharedGlossaryIds(source, Object.keys(shared.glossary.terms), shared.glossary.file, problems);
+    meta.glossary = { ...shared.glossary.terms, ...meta.glossary };
+  }
+  const isGlossaryKnown = meta.glossary !== undefined && shared.problems.length === 0;
   const context: ValidationContext = {
     referenceIds: meta.references ? new Set(Object.keys(meta.references)) : undefined,
-    glossaryIds: meta.glossary ? new Set(Object.keys(meta.glossary)) : undefined,
+    glossaryIds: isGlossaryKnown ? new Set(Object.keys(meta.glossary ?? {})) : undefined,
     assetNames: new Set(source.assets.map((asset) => asset.name)),
     questionIds: new Map(),
   };
@@ -56,6 +67,7 @@ export function validateCourseSource(source: CourseSource): LoadResult {
     if (seenSlug) problems.push({ file: firstFile, line: 1, message: `duplicate module slug: ${moduleSource.slug} (also ${seenSlug})` });
     else slugs.set(moduleSource.slug, moduleSource.base);
   }
+  if (shared.glossary) checkGlossaryWording(source, shared.glossary, problems);
   // Only when nothing else is wrong: misnamed module files already explain an empty course.
   if (source.modules.length === 0 && problems.length === 0) problems.push({ file: source.courseFile, line: 1, message: 'course has no modules' });
 
@@ -121,6 +133,19 @@ function readGlossaryEntry(r: YamlReader, node: Node, line: number, path: string
   const term = r.at(map, 'term', `${path}.term`, r.bilingual);
   const definition = r.at(map, 'definition', `${path}.definition`, r.bilingual);
   return term && definition ? { term, definition } : undefined;
+}
+
+/** A course may not redefine a shared term: one definition per term is the point of the shared glossary. */
+function reportSharedGlossaryIds(source: CourseSource, sharedIds: string[], sharedFile: string, problems: Problem[]): void {
+  const glossary = source.courseYaml?.doc.get('glossary', true);
+  if (!source.courseYaml || !isMap(glossary)) return;
+  const { lineCounter, lineOffset } = source.courseYaml;
+  for (const item of glossary.items) {
+    const id = isScalar(item.key) ? String(item.key.value) : '';
+    if (!sharedIds.includes(id)) continue;
+    const line = (item.key as Node).range ? lineCounter.linePos((item.key as Node).range![0]).line + lineOffset : 1;
+    problems.push({ file: source.courseFile, line, message: `glossary id ${id} is defined in ${sharedFile}: remove it here` });
+  }
 }
 
 function isHttpUrl(text: string): boolean {
