@@ -15,6 +15,7 @@ const FAILURES: Record<AdminFailure, string> = {
   not_valid: 'admin.certificates.notValid',
   invalid_record: 'verify.status.invalid.body',
   same_name: 'admin.certificates.sameName',
+  integrity_error: 'admin.certificates.integrityError',
 };
 
 const actorOf = (req: Request): Actor => ({ id: req.user!.id, role: req.user!.role });

@@ -6,13 +6,15 @@ import { isRecordSignatureValid, signRecord } from './certificate-signature';
 import { Certificate, type CertificateDoc, type RevocationReason } from './certificate.model';
 import { keyRing } from './certificates.context';
 import { auditSnapshot, createCertificate, searchableName } from './certificates.service';
+import { appendStatusChange, reportIntegrityProblem, statusEntryFor, type StatusChangeInput, type VerifiedEntry } from './status-log.service';
 
 export type { Actor };
-export type AdminFailure = 'not_found' | 'not_valid' | 'invalid_record' | 'same_name';
+export type AdminFailure = 'not_found' | 'not_valid' | 'invalid_record' | 'same_name' | 'integrity_error';
 
 /**
  * A stored certificate the actor may change: it exists, the actor manages its course (admins: every course;
- * trainers: the courses assigned to them; otherwise Forbidden), it is valid, and its record is untouched.
+ * trainers: the courses assigned to them; otherwise Forbidden), it is valid according to the status log, and its
+ * record is untouched.
  */
 async function changeable(actor: Actor, serial: string): Promise<CertificateDoc | AdminFailure> {
   const doc = await Certificate.findOne({ serial }).lean<CertificateDoc>();
@@ -20,14 +22,25 @@ async function changeable(actor: Actor, serial: string): Promise<CertificateDoc 
   await assertCanManageCourse(actor, doc.courseSlug);
   // Re-signing an altered record would launder the alteration.
   if (!isRecordSignatureValid(keyRing(), doc)) return 'invalid_record';
+  const lookup = await statusEntryFor(serial);
+  if (!lookup.ok) {
+    reportIntegrityProblem(lookup.problem, { serial });
+    return 'integrity_error';
+  }
+  if (lookup.entry) {
+    // Logged but the record not yet updated (the process stopped in between): finish that change now.
+    if (doc.status === 'valid') await applyStatus(doc, lookup.entry);
+    return 'not_valid';
+  }
   return doc.status === 'valid' ? doc : 'not_valid';
 }
 
-/**
- * Sets a new status on a valid certificate and re-signs the record, in one conditional update of the whole signed
- * state (a lost race leaves one complete, signed state, never a mix).
- */
-async function changeStatus(doc: CertificateDoc, changes: Partial<CertificateDoc>): Promise<CertificateDoc> {
+/** The record with the status of a log entry, re-signed, written in one update of the whole signed state. */
+async function applyStatus(doc: CertificateDoc, entry: VerifiedEntry, note: string | null = null): Promise<CertificateDoc> {
+  const changes: Partial<CertificateDoc> =
+    entry.status === 'revoked'
+      ? { status: 'revoked', revokedAt: entry.at, revocationReason: entry.reason, revocationNote: note }
+      : { status: 'superseded', supersededAt: entry.at, supersededBy: entry.supersededBy };
   const next: CertificateDoc = { ...doc, ...changes };
   next.signature = signRecord(keyRing(), next);
   const { _id: _ignored, ...fields } = next as CertificateDoc & { _id?: unknown };
@@ -35,11 +48,26 @@ async function changeStatus(doc: CertificateDoc, changes: Partial<CertificateDoc
   return next;
 }
 
+/**
+ * Sets a new status on a valid certificate: first the signed, chained entry in the status log (at most one per
+ * certificate, so of two concurrent changes exactly one wins), then the re-signed record.
+ */
+async function changeStatus(doc: CertificateDoc, change: StatusChangeInput, note: string | null = null): Promise<CertificateDoc | AdminFailure> {
+  const appended = await appendStatusChange(change);
+  if (!appended.ok) return 'integrity_error';
+  if (!appended.isNew) {
+    await applyStatus(doc, appended.entry);
+    return 'not_valid';
+  }
+  return applyStatus(doc, appended.entry, note);
+}
+
 /** Revokes a certificate with a public reason category and an internal note. */
 export async function revokeCertificate(actor: Actor, input: { serial: string; reason: RevocationReason; note: string }, now = new Date()): Promise<CertificateDoc | AdminFailure> {
   const doc = await changeable(actor, input.serial);
   if (typeof doc === 'string') return doc;
-  const revoked = await changeStatus(doc, { status: 'revoked', revokedAt: now, revocationReason: input.reason, revocationNote: input.note || null });
+  const revoked = await changeStatus(doc, { serial: doc.serial, status: 'revoked', at: now, reason: input.reason, supersededBy: null }, input.note || null);
+  if (typeof revoked === 'string') return revoked;
   await recordAudit({ actorId: actor.id, action: 'certificate.revoke', targetType: 'certificate', targetId: doc.serial, before: auditSnapshot(doc), after: auditSnapshot(revoked) }, now);
   return revoked;
 }
@@ -62,7 +90,8 @@ export async function correctCertificateName(actor: Actor, input: { serial: stri
     completedAt: doc.completedAt,
     supersedes: doc.serial,
   });
-  const old = await changeStatus(doc, { status: 'superseded', supersededAt: now, supersededBy: replacement.serial });
+  const old = await changeStatus(doc, { serial: doc.serial, status: 'superseded', at: now, reason: null, supersededBy: replacement.serial });
+  if (typeof old === 'string') return old;
   if (isNew) await recordAudit({ actorId: actor.id, action: 'certificate.issue', targetType: 'certificate', targetId: replacement.serial, before: null, after: auditSnapshot(replacement) }, now);
   await recordAudit({ actorId: actor.id, action: 'certificate.correct-name', targetType: 'certificate', targetId: doc.serial, before: auditSnapshot(doc), after: auditSnapshot(old) }, now);
   return { old, replacement };

@@ -10,6 +10,7 @@ import { serialParam } from './certificates.schemas';
 import { certificatePdf, findCertificate, listLearnerCertificates, toCertificateView } from './certificates.service';
 import { buildLearnerCertificatesView } from './certificates.view';
 import { signCredentialJwt } from './credential';
+import { checkRecordStatus } from './status-log.service';
 
 const requireStaff = requireRole('trainer', 'admin');
 
@@ -42,6 +43,23 @@ const requireOwnerOrStaff: RequestHandler = (req, res, next) => {
   next();
 };
 
+/**
+ * The status log decides whether a certificate still holds: a record rolled back to an older signed state, or a
+ * database that disagrees with the log's head, hands out nothing (503, logged at error level).
+ */
+const requireTrustedStatus: RequestHandler = async (req, res, next) => {
+  const doc = res.locals.certificate as CertificateDoc;
+  // An altered record is refused by the handlers themselves (409).
+  if (!isRecordSignatureValid(keyRing(), doc)) {
+    next();
+    return;
+  }
+  const lookup = await checkRecordStatus(doc);
+  if (!lookup.ok) throw new HttpError(503, 'certificates.integrityError');
+  if (lookup.entry && req.user?.id === doc.learnerId) throw new HttpError(410, 'certificates.gone');
+  next();
+};
+
 function attachment(filename: string): string {
   return `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '')}"`;
 }
@@ -56,7 +74,7 @@ export function certificatesRoutes(): Router {
     res.render('certificates/index', buildLearnerCertificatesView(certificates, res.locals.t as Translate, res.locals.locale as Locale));
   });
 
-  router.get('/certificates/:serial.pdf', requireUser, loadCertificate, requireOwnerOrStaff, async (_req, res) => {
+  router.get('/certificates/:serial.pdf', requireUser, loadCertificate, requireOwnerOrStaff, requireTrustedStatus, async (_req, res) => {
     const doc = res.locals.certificate as CertificateDoc;
     const pdf = await certificatePdf(doc);
     if (!pdf) throw new HttpError(409, 'verify.status.invalid.body');
@@ -70,7 +88,7 @@ export function certificatesRoutes(): Router {
     res.end(pdf);
   });
 
-  router.get('/certificates/:serial/credential.jwt', requireUser, loadCertificate, requireOwnerOrStaff, (_req, res) => {
+  router.get('/certificates/:serial/credential.jwt', requireUser, loadCertificate, requireOwnerOrStaff, requireTrustedStatus, (_req, res) => {
     const doc = res.locals.certificate as CertificateDoc;
     // A credential states that the certificate holds: only for a valid one, and never for an altered record
     // (signing it would launder the alteration).

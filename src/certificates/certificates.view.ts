@@ -18,6 +18,8 @@ export type VerificationJson = {
   revocationReason: string | null;
   supersededBy: string | null;
   signature: { alg: string; kid: string; value: string } | null;
+  /** With `integrity_error`: which check failed (see status-log.service.ts), e.g. `database_older`. */
+  integrity: string | null;
 };
 
 /** The JSON twin of a verification page: always the same keys, null where there is nothing to say. */
@@ -36,6 +38,7 @@ export function verificationJson(outcome: VerifyOutcome): VerificationJson {
     revocationReason: c?.revocationReason ?? null,
     supersededBy: c?.supersededBy ?? null,
     signature: c ? { alg: c.signature.alg, kid: c.signature.kid, value: c.signature.value } : null,
+    integrity: ('integrity' in outcome ? outcome.integrity : null) ?? null,
   };
 }
 

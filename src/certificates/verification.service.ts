@@ -4,10 +4,14 @@ import { isFileHashSignatureValid, isRecordSignatureValid, verifyDummy } from '.
 import { Certificate, CertificateFile, type CertificateDoc, type CertificateFileDoc } from './certificate.model';
 import { keyRing } from './certificates.context';
 import { sha256Hex, toCertificateView, type CertificateView } from './certificates.service';
+import { checkRecordStatus, statusLookupProbe, type IntegrityProblem } from './status-log.service';
 
-export type VerificationStatus = 'valid' | 'revoked' | 'superseded' | 'invalid' | 'not_found';
-/** `certificate` is null unless the record's signature checks: an altered record's contents are not shown. */
-export type Verification = { status: VerificationStatus; certificate: CertificateView | null };
+export type VerificationStatus = 'valid' | 'revoked' | 'superseded' | 'invalid' | 'not_found' | 'integrity_error';
+/**
+ * `certificate` is null unless the record's signature checks and its status agrees with the signed status log: an
+ * altered record's contents are not shown. `integrity` names the problem when the status is `integrity_error`.
+ */
+export type Verification = { status: VerificationStatus; certificate: CertificateView | null; integrity?: IntegrityProblem | null };
 
 /**
  * Looks up a well-formed code (see parseCode) and checks the record's signature. Known and unknown codes take the
@@ -18,9 +22,13 @@ export async function verifyCode(code: string): Promise<Verification> {
   const doc = await Certificate.findOne({ code }).lean<CertificateDoc>();
   if (!doc) {
     verifyDummy(ring);
+    await statusLookupProbe();
     return { status: 'not_found', certificate: null };
   }
   if (!isRecordSignatureValid(ring, doc)) return { status: 'invalid', certificate: null };
+  // A genuinely signed record can still be an older state (a revocation rolled back): the status log decides.
+  const status = await checkRecordStatus(doc);
+  if (!status.ok) return { status: 'integrity_error', certificate: null, integrity: status.problem };
   return { status: doc.status, certificate: toCertificateView(doc) };
 }
 

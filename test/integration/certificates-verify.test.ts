@@ -68,6 +68,7 @@ describe('certificate verification', () => {
         revocationReason: null,
         supersededBy: null,
         signature: { alg: 'EdDSA', kid: certificate.signature.kid, value: certificate.signature.value },
+        integrity: null,
       });
     });
 
@@ -104,7 +105,7 @@ describe('certificate verification', () => {
       const page = await newAgent(test.app).get(`/verify/${code}`).expect(404);
       expect(page.text).toContain('No certificate found');
       const json = await newAgent(test.app).get(`/verify/${code}`).set('Accept', 'application/json').expect(404);
-      expect(Object.keys(json.body).sort()).toEqual(['completedAt', 'course', 'holder', 'issuedAt', 'issuer', 'revocationReason', 'revokedAt', 'serial', 'signature', 'status', 'supersededBy']);
+      expect(Object.keys(json.body).sort()).toEqual(['completedAt', 'course', 'holder', 'integrity', 'issuedAt', 'issuer', 'revocationReason', 'revokedAt', 'serial', 'signature', 'status', 'supersededBy']);
       expect(json.body.status).toBe('not_found');
     });
 

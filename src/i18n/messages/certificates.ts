@@ -48,6 +48,12 @@ export const certificates = {
     'verify.status.superseded.body': 'This certificate was replaced on {date} by a corrected certificate, {serial}. Only the new certificate is valid.',
     'verify.status.invalid.heading': 'Record altered',
     'verify.status.invalid.body': 'The stored record for this code does not match its digital signature: this record was altered. Do not rely on it, and contact {issuer}.',
+    'verify.status.integrity_error.heading': 'Cannot be confirmed now',
+    'verify.status.integrity_error.body':
+      'Our certificate records failed an integrity check, so we cannot confirm this certificate at the moment. Do not rely on it until it can be checked again, and contact {issuer}.',
+    'certificates.integrityError': 'Our certificate records failed an integrity check, so this certificate cannot be handed out at the moment. Please try again later.',
+    'admin.certificates.integrityError':
+      'The certificate status log failed its integrity check (see the server log), so no status can be changed until it is repaired.',
     'verify.status.not_found.heading': 'No certificate found',
     'verify.status.not_found.body': 'No certificate has this code. Check that you typed it exactly as printed on the certificate.',
     'verify.status.typo.heading': 'This code has a typo',
@@ -151,6 +157,10 @@ export const certificates = {
     'verify.status.superseded.body': '本证书已于 {date} 被更正后的证书 {serial} 取代。只有新证书有效。',
     'verify.status.invalid.heading': '记录已被篡改',
     'verify.status.invalid.body': '该验证码对应的存储记录与其数字签名不符：此记录已被篡改。请勿采信，并联系 {issuer}。',
+    'verify.status.integrity_error.heading': '暂时无法确认',
+    'verify.status.integrity_error.body': '我们的证书记录未通过完整性检查，因此目前无法确认本证书。在能够再次核验之前请勿采信，并联系 {issuer}。',
+    'certificates.integrityError': '我们的证书记录未通过完整性检查，因此目前无法提供本证书。请稍后再试。',
+    'admin.certificates.integrityError': '证书状态日志未通过完整性检查（详见服务器日志），修复之前无法更改任何证书的状态。',
     'verify.status.not_found.heading': '未找到证书',
     'verify.status.not_found.body': '没有证书使用此验证码。请确认输入与证书上印的完全一致。',
     'verify.status.typo.heading': '验证码有误',
