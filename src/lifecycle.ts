@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { buildApp } from './app';
 import { importCourses } from './courses/course-importer';
+import { runDataMigrations } from './data-migrations';
 
 export type RunningServer = {
   app: Express;
@@ -73,8 +74,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
   // Connect in the background: the app answers 503 until the database is reachable, then serves normally.
   const connection = connectWithRetry(database.uri, (line) => logger.warn(line), { postgresUrl: database.postgresUrl, log });
-  // Course files are imported once connected; the app serves the previous versions meanwhile.
-  const startupImport = connection.then(() => importCoursesAtStartup(config.coursesDir, logger));
+  // Earlier versions' data is moved over, then course files are imported; the app serves the previous versions meanwhile.
+  const startupImport = connection
+    .then(() => runDataMigrations(log).catch((error: unknown) => logger.error({ err: error }, 'moving data from an earlier version failed; it is retried at the next start')))
+    .then(() => importCoursesAtStartup(config.coursesDir, logger));
   await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);
 
   const app = buildApp({ config, logger });

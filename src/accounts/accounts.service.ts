@@ -3,7 +3,8 @@ import { Types } from 'mongoose';
 import type { ProfileInput } from './accounts.schemas';
 import { hashPassword, needsRehash, spendPasswordCheckTime, verifyPassword } from './password-hash';
 import { destroyUserSessions } from './session.model';
-import { clearFailedLogins, recordFailedLogin, User, type Role, type UserRecord } from './user.model';
+import { claimSignInAttempt } from './login-failure.model';
+import { clearFailedLogins, User, type Role, type UserRecord } from './user.model';
 
 /** What the app knows about the signed-in user on every request (`req.user`). */
 export type SessionUser = {
@@ -44,17 +45,15 @@ export async function authenticateUser(email: string, password: string, now = ne
     await spendPasswordCheckTime(password);
     return null;
   }
-  if (user.lockedUntil && user.lockedUntil > now) {
+  // The attempt is counted before the password is checked, so parallel guesses cannot outrun the lock.
+  const claim = await claimSignInAttempt(user._id, user.failureBase ?? 0, now);
+  if (claim.locked) {
     await spendPasswordCheckTime(password);
     return null;
   }
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    await recordFailedLogin(user._id, now);
-    return null;
-  }
-  const update: Record<string, unknown> = { failedLogins: 0, lockedUntil: null };
-  if (needsRehash(user.passwordHash)) update.passwordHash = await hashPassword(password);
-  await User.updateOne({ _id: user._id }, { $set: update });
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  await clearFailedLogins(user._id, claim.n);
+  if (needsRehash(user.passwordHash)) await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(password) } });
   return toSessionUser(user);
 }
 
@@ -80,13 +79,14 @@ export async function updateProfile(userId: string, input: ProfileInput): Promis
  * Returns false when the current password is wrong (which also counts towards the lockout).
  */
 export async function changePassword(userId: string, currentPassword: string, newPassword: string, keepSessionId: string): Promise<boolean> {
-  const user = await User.findById(userId, { passwordHash: 1 }).lean<UserRecord>();
+  const user = await User.findById(userId, { passwordHash: 1, failureBase: 1 }).lean<UserRecord>();
   if (!user) return false;
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    await recordFailedLogin(user._id);
+    await claimSignInAttempt(user._id, user.failureBase ?? 0, new Date(), true);
     return false;
   }
-  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(newPassword), failedLogins: 0, lockedUntil: null } });
+  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(newPassword) } });
+  await clearFailedLogins(user._id);
   await destroyUserSessions(user._id, keepSessionId);
   return true;
 }

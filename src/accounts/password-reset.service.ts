@@ -3,7 +3,7 @@ import { AccountToken, consumeAccountToken, findAccountToken, issueAccountToken 
 import { hashPassword } from './password-hash';
 import type { MailContext } from './registration.service';
 import { destroyUserSessions } from './session.model';
-import { User, type UserRecord } from './user.model';
+import { clearFailedLogins, User, type UserRecord } from './user.model';
 
 export const RESET_LIFETIME_MS = 60 * 60 * 1000;
 
@@ -39,8 +39,9 @@ export async function resetPassword(token: string, newPassword: string): Promise
   const record = await consumeAccountToken(token, 'reset');
   if (!record?.userId) return false;
   const passwordHash = await hashPassword(newPassword);
-  const result = await User.updateOne({ _id: record.userId }, { $set: { passwordHash, failedLogins: 0, lockedUntil: null } });
+  const result = await User.updateOne({ _id: record.userId }, { $set: { passwordHash } });
   if (result.matchedCount === 0) return false;
+  await clearFailedLogins(record.userId);
   await destroyUserSessions(record.userId);
   await AccountToken.deleteMany({ email: record.email, purpose: 'reset' });
   return true;

@@ -4,6 +4,7 @@ import { consumeAccountToken, findAccountToken, issueAccountToken } from './acco
 import type { Mailer } from './mailer';
 import { hashPassword } from './password-hash';
 import { User, type UserRecord } from './user.model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export type MailContext = { mailer: Mailer; baseUrl: string; locale: Locale };
 
@@ -65,7 +66,7 @@ export async function confirmRegistration(token: string): Promise<ConfirmResult>
     });
     return { status: 'created', userId: String(user._id) };
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return { status: 'exists' };
+    if (isDuplicateKey(error)) return { status: 'exists' };
     throw error;
   }
 }

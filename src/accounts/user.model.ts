@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { forgetFailuresUpTo, lastFailureNumber } from './login-failure.model';
 
 export const roles = ['learner', 'trainer', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -40,8 +41,8 @@ const userSchema = new Schema(
     passwordHash: { type: String, required: true },
     role: { type: String, enum: roles, default: 'learner', required: true },
     profile: { type: profileSchema, default: () => ({}) },
-    failedLogins: { type: Number, default: 0, min: 0 },
-    lockedUntil: { type: Date, default: null },
+    /** Sign-in failures numbered up to this one no longer count (see login-failure.model.ts). */
+    failureBase: { type: Number, default: 0, min: 0 },
   },
   { timestamps: true, collection: 'users' },
 );
@@ -53,27 +54,9 @@ export type UserRecord = InferSchemaType<typeof userSchema> & { _id: Types.Objec
 
 export const User = mongoose.model('User', userSchema);
 
-export const LOCKOUT_THRESHOLD = 5;
-const LOCK_BASE_MS = 15 * 60 * 1000;
-const LOCK_MAX_MS = 60 * 60 * 1000;
-
-/**
- * Counts a failed sign-in atomically; every LOCKOUT_THRESHOLD consecutive failures locks the account for 15 min,
- * then 30, then 60 at most. Attempts while locked are not counted, so an attacker cannot extend a lock forever,
- * and a password reset always unlocks.
- */
-export async function recordFailedLogin(userId: Types.ObjectId, now = new Date()): Promise<void> {
-  // No projection: FerretDB 1.24 does not implement `fields` in findAndModify.
-  const updated = await User.findOneAndUpdate({ _id: userId }, { $inc: { failedLogins: 1 } }, { new: true }).lean<{ failedLogins: number }>();
-  const failures = updated?.failedLogins ?? 0;
-  if (failures > 0 && failures % LOCKOUT_THRESHOLD === 0) {
-    const round = failures / LOCKOUT_THRESHOLD;
-    const duration = Math.min(LOCK_BASE_MS * 2 ** (round - 1), LOCK_MAX_MS);
-    await User.updateOne({ _id: userId }, { $set: { lockedUntil: new Date(now.getTime() + duration) } });
-  }
-}
-
-/** Clears the failure count and any lock (after a successful sign-in or a password reset). */
-export async function clearFailedLogins(userId: Types.ObjectId): Promise<void> {
-  await User.updateOne({ _id: userId }, { $set: { failedLogins: 0, lockedUntil: null } });
+/** Failures up to `n` stop counting (a successful sign-in or a reset), and are deleted. */
+export async function clearFailedLogins(userId: Types.ObjectId, n?: number): Promise<void> {
+  const upTo = n ?? (await lastFailureNumber(userId));
+  await User.updateOne({ _id: userId }, { $max: { failureBase: upTo } });
+  await forgetFailuresUpTo(userId, upTo);
 }

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
 import { assignTrainer, unassignTrainer, type Actor } from '../authoring/course-access';
-import { CourseDraft } from '../authoring/course-draft.model';
+import { findDraft, listOpenDrafts } from '../authoring/course-draft.model';
 import { CourseStaff } from '../authoring/course-staff.model';
 import { Course } from '../courses/course.model';
 import type { Bilingual } from '../courses/course-types';
@@ -19,7 +19,7 @@ export async function listCourseStaff(actor: Actor): Promise<StaffRow[]> {
   assertAdmin(actor);
   const [courses, drafts, staff] = await Promise.all([
     Course.find({}, { slug: 1, title: 1, _id: 0 }).lean(),
-    CourseDraft.find({}, { courseSlug: 1, 'meta.title': 1, _id: 0 }).lean(),
+    listOpenDrafts(),
     CourseStaff.find({}, { courseSlug: 1, userId: 1, _id: 0 }).lean(),
   ]);
   const users = await User.find({ _id: { $in: [...new Set(staff.map((row) => String(row.userId)))].map((id) => new Types.ObjectId(id)) } }, { name: 1, email: 1, role: 1 }).lean();
@@ -35,7 +35,7 @@ export async function listCourseStaff(actor: Actor): Promise<StaffRow[]> {
 }
 
 async function courseExists(slug: string): Promise<boolean> {
-  return Boolean((await Course.exists({ slug })) ?? (await CourseDraft.exists({ courseSlug: slug })));
+  return Boolean((await Course.exists({ slug })) ?? (await findDraft(slug)));
 }
 
 /** Assigns a trainer (by email) to a course; only trainers can be assigned (admins manage every course anyway). */

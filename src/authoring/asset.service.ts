@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { NotFound } from '../http/errors';
 import { detectFileKind, fileTypes } from '../uploads/file-types';
+import { findPdfActiveContent } from '../uploads/pdf-active-content';
 import { UploadRejected } from '../uploads/upload.middleware';
 import { assertCanManageCourse, type Actor } from './course-access';
 import { addAssets, removeAsset } from './draft-edits';
@@ -28,6 +29,8 @@ export async function addUploadedAssets(context: AuthoringContext, actor: Actor,
   const typed = files.map((file) => {
     const kind = detectFileKind(file.data);
     if (!kind || kind === 'zip') throw new UploadRejected(415, 'uploads.unsupportedAsset', { name: file.originalName.slice(0, 100) });
+    const active = kind === 'pdf' ? findPdfActiveContent(file.data) : undefined;
+    if (active) throw new UploadRejected(422, 'uploads.pdfActiveContent', { name: file.originalName.slice(0, 100), feature: active });
     return { file, type: fileTypes[kind] };
   });
   const stored: string[] = [];

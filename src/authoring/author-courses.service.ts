@@ -3,7 +3,7 @@ import { Course } from '../courses/course.model';
 import type { Bilingual } from '../courses/course-types';
 import { HttpError } from '../http/errors';
 import { assignTrainer, managedCourseSlugs, type Actor } from './course-access';
-import { CourseDraft } from './course-draft.model';
+import { appendDraftRevision, listOpenDrafts } from './course-draft.model';
 import { blankDraft } from './draft-convert';
 import { checkDraftContent } from './draft.service';
 import type { AuthoringContext } from './draft-folder';
@@ -14,11 +14,7 @@ export type AuthorCourseRow = { slug: string; title: Bilingual; liveVersion?: nu
 export async function listAuthorCourses(actor: Actor): Promise<AuthorCourseRow[]> {
   const slugs = await managedCourseSlugs(actor);
   const filterCourses = slugs ? { slug: { $in: slugs } } : {};
-  const filterDrafts = slugs ? { courseSlug: { $in: slugs } } : {};
-  const [courses, drafts] = await Promise.all([
-    Course.find(filterCourses, { slug: 1, title: 1, currentVersion: 1, _id: 0 }).lean(),
-    CourseDraft.find(filterDrafts, { courseSlug: 1, 'meta.title': 1, problems: 1, updatedAt: 1, _id: 0 }).lean(),
-  ]);
+  const [courses, drafts] = await Promise.all([Course.find(filterCourses, { slug: 1, title: 1, currentVersion: 1, _id: 0 }).lean(), listOpenDrafts(slugs ?? undefined)]);
   const rows = new Map<string, AuthorCourseRow>();
   for (const course of courses) rows.set(course.slug, { slug: course.slug, title: course.title, liveVersion: course.currentVersion, hasDraft: false, draftProblems: 0 });
   for (const draft of drafts) {
@@ -35,11 +31,8 @@ export async function createCourse(context: AuthoringContext, actor: Actor, inpu
   if (await Course.exists({ slug: input.slug })) throw new HttpError(409, 'authoring.slugTaken');
   const content = blankDraft(input.title);
   const checked = await checkDraftContent(context, input.slug, content);
-  try {
-    await CourseDraft.create({ courseSlug: input.slug, baseVersion: 0, ...content, problems: checked.problems, revision: 1, updatedBy: actor.id });
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new HttpError(409, 'authoring.slugTaken');
-    throw error;
+  if (!(await appendDraftRevision({ courseSlug: input.slug, revision: 1, baseVersion: 0, ...content, problems: checked.problems, updatedBy: actor.id }))) {
+    throw new HttpError(409, 'authoring.slugTaken');
   }
   await assignTrainer(input.slug, actor.id, actor.id);
   await recordAudit({ actorId: actor.id, action: 'course.create', targetType: 'course', targetId: input.slug, before: null, after: { title: input.title } });

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { Forbidden } from '../http/errors';
 import { CourseStaff } from './course-staff.model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export type Actor = { id: string; role: 'learner' | 'trainer' | 'admin' };
 
@@ -28,7 +29,7 @@ export async function managedCourseSlugs(actor: Actor): Promise<string[] | undef
 /** Assigns a trainer to a course (idempotent). */
 export async function assignTrainer(courseSlug: string, userId: string, assignedBy?: string): Promise<void> {
   await CourseStaff.create({ courseSlug, userId: new Types.ObjectId(userId), ...(assignedBy ? { assignedBy: new Types.ObjectId(assignedBy) } : {}) }).catch((error: unknown) => {
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKey(error)) throw error;
   });
 }
 

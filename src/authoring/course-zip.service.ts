@@ -5,7 +5,7 @@ import { loadCourseFolder } from '../courses/course-files';
 import { publishCourseVersion } from '../courses/course-publisher';
 import { isValidSlug } from '../courses/course-source';
 import { getLiveCourse } from '../courses/courses.service';
-import { Forbidden, NotFound } from '../http/errors';
+import { Forbidden, HttpError, NotFound } from '../http/errors';
 import { detectFileKind, contentTypeForName } from '../uploads/file-types';
 import { UploadRejected } from '../uploads/upload.middleware';
 import { uploadLimits } from '../uploads/upload-limits';
@@ -13,7 +13,7 @@ import { readZipSafely, type ZipFileEntry } from '../uploads/zip-reader';
 import { writeZip, type ZipInput } from '../uploads/zip-writer';
 import { assertCanManageCourse, type Actor } from './course-access';
 import { renderCourseFolder } from './course-folder';
-import { CourseDraft, type CourseDraftDoc } from './course-draft.model';
+import { appendDraftRevision, findDraft, findDraftHead } from './course-draft.model';
 import { draftFromLoaded, draftFromVersion } from './draft-convert';
 import { folderAssetReader, readDraftAsset, type AuthoringContext } from './draft-folder';
 import { deleteUnusedUploads } from './draft.service';
@@ -30,7 +30,7 @@ export async function exportCourseZip(context: AuthoringContext, actor: Actor, s
     content = draftFromVersion(live);
     contentHash = live.contentHash;
   } else {
-    const draft = await CourseDraft.findOne({ courseSlug: slug }).lean<CourseDraftDoc>();
+    const draft = await findDraft(slug);
     if (!draft) throw new NotFound();
     content = { meta: draft.meta, modules: draft.modules, assets: draft.assets };
     contentHash = draft.contentHash ?? null;
@@ -58,10 +58,16 @@ export type ImportResult =
   | { status: 'published'; slug: string; contentHash: string; version: number; isUnchanged: boolean };
 
 async function storeAsDraft(context: AuthoringContext, actor: Actor, slug: string, content: DraftContent, contentHash: string): Promise<void> {
-  const [existing, live] = await Promise.all([CourseDraft.findOne({ courseSlug: slug }).lean<CourseDraftDoc>(), getLiveCourse(slug)]);
-  const doc = { courseSlug: slug, baseVersion: live?.version ?? 0, ...content, problems: [], contentHash, revision: (existing?.revision ?? 0) + 1, updatedBy: actor.id, createdAt: new Date(), updatedAt: new Date() };
-  await CourseDraft.replaceOne({ courseSlug: slug }, doc, { upsert: true });
-  if (existing) await deleteUnusedUploads(context, { meta: existing.meta, modules: existing.modules, assets: existing.assets }, content);
+  const live = await getLiveCourse(slug);
+  // The imported content replaces the draft: the next revision, whatever a concurrent save stored before it.
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const { draft: existing, revision } = await findDraftHead(slug);
+    const stored = await appendDraftRevision({ courseSlug: slug, revision: revision + 1, baseVersion: live?.version ?? 0, ...content, problems: [], contentHash, updatedBy: actor.id });
+    if (!stored) continue;
+    if (existing) await deleteUnusedUploads(context, { meta: existing.meta, modules: existing.modules, assets: existing.assets }, content);
+    return;
+  }
+  throw new HttpError(409, 'authoring.conflict');
 }
 
 /**

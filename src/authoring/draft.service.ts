@@ -4,7 +4,7 @@ import { getLiveCourse } from '../courses/courses.service';
 import type { CourseVersionDoc } from '../courses/course-version.model';
 import { HttpError, NotFound } from '../http/errors';
 import { assertCanManageCourse, type Actor } from './course-access';
-import { CourseDraft, type CourseDraftDoc } from './course-draft.model';
+import { appendDraftRevision, closeDraft, findDraft, findDraftHead, type CourseDraftDoc } from './course-draft.model';
 import { draftFromVersion } from './draft-convert';
 import { withCheckedFolder, type AuthoringContext } from './draft-folder';
 import type { DraftContent, DraftProblem } from './draft-types';
@@ -15,7 +15,7 @@ export type WorkingCopy = {
   content: DraftContent;
   problems: DraftProblem[];
   contentHash?: string;
-  /** 0 when no draft is stored yet. */
+  /** The course's latest draft revision number (0 when none was ever stored); the next save stores revision + 1. */
   revision: number;
   baseVersion: number;
   isDraft: boolean;
@@ -36,7 +36,7 @@ function contentOf(doc: Pick<CourseDraftDoc, 'meta' | 'modules' | 'assets'>): Dr
 /** The working copy of a course; Forbidden unless the actor manages it, NotFound when it has neither draft nor live version. */
 export async function getWorkingCopy(actor: Actor, slug: string): Promise<WorkingCopy> {
   await assertCanManageCourse(actor, slug);
-  const [draft, live] = await Promise.all([CourseDraft.findOne({ courseSlug: slug }).lean<CourseDraftDoc>(), getLiveCourse(slug)]);
+  const [{ draft, revision }, live] = await Promise.all([findDraftHead(slug), getLiveCourse(slug)]);
   if (draft) {
     return {
       slug, content: contentOf(draft), problems: draft.problems ?? [], contentHash: draft.contentHash, revision: draft.revision,
@@ -44,7 +44,7 @@ export async function getWorkingCopy(actor: Actor, slug: string): Promise<Workin
     };
   }
   if (!live) throw new NotFound();
-  return { slug, content: draftFromVersion(live), problems: [], contentHash: live.contentHash, revision: 0, baseVersion: live.version, isDraft: false, live };
+  return { slug, content: draftFromVersion(live), problems: [], contentHash: live.contentHash, revision, baseVersion: live.version, isDraft: false, live };
 }
 
 /** Validates content with the course validator; the content hash is set only when there is no problem. */
@@ -52,35 +52,30 @@ export async function checkDraftContent(context: AuthoringContext, slug: string,
   return withCheckedFolder(context, slug, content, async ({ result, problems }) => ({ problems, contentHash: result.course?.contentHash }));
 }
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
-/** Stores `content` as revision `revision + 1`, only if the stored draft is still at `revision` (0: none stored). */
-async function storeRevision(copy: WorkingCopy, content: DraftContent, checked: { problems: DraftProblem[]; contentHash?: string }, actorId: string): Promise<boolean> {
-  const now = new Date();
-  const fields = { meta: content.meta, modules: content.modules, assets: content.assets, problems: checked.problems, updatedBy: actorId, updatedAt: now };
-  if (copy.revision === 0) {
-    try {
-      await CourseDraft.create({ courseSlug: copy.slug, baseVersion: copy.baseVersion, ...fields, ...(checked.contentHash ? { contentHash: checked.contentHash } : {}), revision: 1, createdAt: now });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-  }
-  const update = checked.contentHash ? { $set: { ...fields, contentHash: checked.contentHash }, $inc: { revision: 1 } } : { $set: fields, $unset: { contentHash: 1 }, $inc: { revision: 1 } };
-  const result = await CourseDraft.updateOne({ courseSlug: copy.slug, revision: copy.revision }, update);
-  return result.matchedCount === 1;
+/** Stores `content` as revision `revision + 1`; false when another save took that number first. */
+function storeRevision(copy: WorkingCopy, content: DraftContent, checked: { problems: DraftProblem[]; contentHash?: string }, actorId: string): Promise<boolean> {
+  return appendDraftRevision({
+    courseSlug: copy.slug, revision: copy.revision + 1, baseVersion: copy.baseVersion, meta: content.meta, modules: content.modules, assets: content.assets,
+    problems: checked.problems, ...(checked.contentHash ? { contentHash: checked.contentHash } : {}), updatedBy: actorId,
+  });
 }
+
+/** A save of one trainer competes with at most a class of co-authors; 20 at once all land within these tries. */
+const SAVE_ATTEMPTS = 40;
 
 export type SaveOutcome = { problems: DraftProblem[]; revision: number; result: unknown };
 
 /**
  * Applies one edit to the working copy, validates the result, and stores it as the next revision of the draft.
- * Another save landing in between makes the conditional write miss; the edit is then re-applied to the newer
- * revision (a few times), so concurrent edits of different parts both survive. Every save is audited.
+ * Another save landing in between takes that revision number first; the edit is then re-applied to the newer
+ * revision, so concurrent edits all survive (after SAVE_ATTEMPTS tries the save is refused with 409, never lost
+ * silently). Every save is audited.
  */
 export async function saveDraft(context: AuthoringContext, actor: Actor, slug: string, change: string, edit: (content: DraftContent) => unknown): Promise<SaveOutcome> {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
+  for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
+    // After a lost race, wait a random moment so that the same savers do not collide again in lockstep.
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     const copy = await getWorkingCopy(actor, slug);
     const content = structuredClone(copy.content);
     const result = edit(content);
@@ -108,12 +103,11 @@ export async function deleteUnusedUploads(context: AuthoringContext, before: Dra
 /** Drops the draft (the live version stays as it is). */
 export async function discardDraft(context: AuthoringContext, actor: Actor, slug: string): Promise<void> {
   await assertCanManageCourse(actor, slug);
-  const draft = await CourseDraft.findOne({ courseSlug: slug }).lean<CourseDraftDoc>();
+  const draft = await findDraft(slug);
   if (!draft) return;
   // A course that was never published exists only as its draft: discarding it would delete the course.
   if (!(await Course.exists({ slug }))) throw new HttpError(409, 'authoring.discardUnpublished');
-  const result = await CourseDraft.deleteOne({ courseSlug: slug, revision: draft.revision });
-  if (result.deletedCount !== 1) throw new DraftConflict();
+  if (!(await closeDraft(slug, draft.revision, draft.baseVersion, actor.id))) throw new DraftConflict();
   await deleteUnusedUploads(context, contentOf(draft), undefined);
   await recordAudit({ actorId: actor.id, action: 'course.draft.discard', targetType: 'course', targetId: slug, before: { revision: draft.revision, contentHash: draft.contentHash ?? null }, after: null });
 }

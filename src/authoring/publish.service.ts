@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service';
 import { publishCourseVersion } from '../courses/course-publisher';
 import { HttpError } from '../http/errors';
 import type { Actor } from './course-access';
-import { CourseDraft } from './course-draft.model';
+import { appendDraftRevision, closeDraft } from './course-draft.model';
 import { folderAssetReader, withCheckedFolder, type AuthoringContext } from './draft-folder';
 import { deleteUnusedUploads, getWorkingCopy } from './draft.service';
 import type { DraftProblem } from './draft-types';
@@ -23,12 +23,12 @@ export async function publishDraft(context: AuthoringContext, actor: Actor, slug
     return { status: 'published' as const, version: published.version, isUnchanged: published.status === 'unchanged', contentHash: result.course.contentHash };
   });
   if (outcome.status === 'invalid') {
-    await CourseDraft.updateOne({ courseSlug: slug, revision: copy.revision }, { $set: { problems: outcome.problems } });
+    // Kept as a revision of its own; a save that landed meanwhile has newer problems, so losing this race is fine.
+    await appendDraftRevision({ courseSlug: slug, revision: copy.revision + 1, baseVersion: copy.baseVersion, ...copy.content, problems: outcome.problems, updatedBy: actor.id });
     return outcome;
   }
-  const removed = await CourseDraft.deleteOne({ courseSlug: slug, revision: copy.revision });
-  // Published bytes now live in courseAssets; the upload copies are no longer needed.
-  if (removed.deletedCount === 1) await deleteUnusedUploads(context, copy.content, undefined);
+  // Published bytes now live in courseAssets; the upload copies are no longer needed (unless a newer save uses them).
+  if (await closeDraft(slug, copy.revision, copy.baseVersion, actor.id)) await deleteUnusedUploads(context, copy.content, undefined);
   await recordAudit({
     actorId: actor.id, action: 'course.publish', targetType: 'course', targetId: slug,
     before: copy.live ? { version: copy.live.version, contentHash: copy.live.contentHash } : null,

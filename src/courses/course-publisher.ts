@@ -3,10 +3,10 @@ import { Course } from './course.model';
 import { CourseAsset } from './course-asset.model';
 import { CourseVersion, type CourseVersionDoc } from './course-version.model';
 import type { LoadedCourse } from './course-types';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export type PublishOutcome = { status: 'created' | 'updated' | 'unchanged'; version: number };
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 function toVersionDoc(course: LoadedCourse, version: number, source: CourseVersionDoc['source']): CourseVersionDoc {
   return {

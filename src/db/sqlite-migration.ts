@@ -2,6 +2,7 @@ import { existsSync, readdirSync, renameSync, mkdtempSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { mongo } from 'mongoose';
+import { onlyDuplicateKeys } from './duplicate-key';
 import { startSpawnedServer } from './embedded-server';
 
 /**
@@ -38,9 +39,7 @@ async function copyCollection(source: mongo.Collection, target: mongo.Collection
       await target.insertMany(batch, { ordered: false });
     } catch (error) {
       // A rerun after an interruption: documents copied the first time are already there.
-      const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-      if (list.length === 0 || list.some((e) => e.code !== 11000)) throw error;
+      if (!onlyDuplicateKeys(error)) throw error;
     }
     batch = [];
   };

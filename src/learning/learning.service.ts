@@ -8,6 +8,7 @@ import { ModuleCompletion } from './module-completion.model';
 import { ModuleTime, ModuleVisit } from './module-activity.model';
 import { recordModuleCompletion } from './progress.service';
 import { QuizAttempt } from './quiz-attempt.model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export type ModuleState = 'not-started' | 'in-progress' | 'completed';
 
@@ -27,7 +28,6 @@ export type LearnerCourseState = {
 };
 
 const objectId = (id: string | Types.ObjectId) => new Types.ObjectId(id);
-const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 /** A published course by slug, or NotFound. */
 export async function requireLiveCourse(courseSlug: string): Promise<CourseVersionDoc> {

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { CourseVersionDoc } from '../courses/course-version.model';
 import { ModuleCompletion } from './module-completion.model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export type CourseProgress = { completedModules: string[]; completedCount: number; totalModules: number; percent: number };
 
@@ -27,7 +28,7 @@ export async function recordModuleCompletion(learnerId: string | Types.ObjectId,
     await ModuleCompletion.create({ learnerId: new Types.ObjectId(learnerId), courseSlug, moduleSlug, courseVersion });
     return { isNew: true };
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return { isNew: false };
+    if (isDuplicateKey(error)) return { isNew: false };
     throw error;
   }
 }

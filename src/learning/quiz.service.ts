@@ -4,11 +4,11 @@ import type { StoredModule } from '../courses/course-version.model';
 import { Forbidden, NotFound } from '../http/errors';
 import { evaluateCourseCompletion, requireEnrolment, requireLiveCourse } from './learning.service';
 import { QuizAttempt, type AnswerRecord, type QuizAttemptDoc } from './quiz-attempt.model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 /** What the learner chose, per question id: option ids, or `true`/`false` for true/false questions. */
 export type SubmittedAnswers = Record<string, string[]>;
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 function correctChoices(question: QuizQuestion): string[] {
   return typeof question.answer === 'boolean' ? [String(question.answer)] : [...question.answer].sort();

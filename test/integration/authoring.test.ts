@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { assignTrainer } from '../../src/authoring/course-access';
-import { CourseDraft } from '../../src/authoring/course-draft.model';
+import { CourseDraft, findDraft } from '../../src/authoring/course-draft.model';
 import { CourseStaff } from '../../src/authoring/course-staff.model';
 import { Course } from '../../src/courses/course.model';
 import { importCourses } from '../../src/courses/course-importer';
@@ -70,7 +70,7 @@ describe('authoring', () => {
         title: 'Module 2', objectives: 'Module 2', markdown: 'A brand new text for module two.\n\n## Details\n\nMore words.\n',
       });
       expect(saved.status).toBe(303);
-      const draft = await CourseDraft.findOne({ courseSlug: COURSE }).lean();
+      const draft = await findDraft(COURSE);
       expect(draft?.problems).toEqual([]);
 
       const before = await learner.agent.get(`/courses/${COURSE}/modules/module-2`).expect(200);
@@ -94,7 +94,7 @@ describe('authoring', () => {
       const progress = await getCourseProgress(learner.id, live!);
       expect(progress.completedModules.sort()).toEqual(['module-1', 'module-2']);
       expect(progress.percent).toBe(67);
-      expect(await CourseDraft.countDocuments({ courseSlug: COURSE })).toBe(0);
+      expect(await findDraft(COURSE)).toBeNull();
 
       const actions = (await AuditEntry.find({ targetId: COURSE, actorId: trainer.id }).lean()).map((entry) => entry.action);
       expect(actions).toEqual(expect.arrayContaining(['course.draft.save', 'course.publish']));
@@ -134,7 +134,7 @@ describe('authoring', () => {
       ];
       for (const [action, fields] of posts) await otherTrainer.agent.post(action).type('form').send({ _csrf: csrf, ...fields }).expect(403);
       await otherTrainer.agent.post(`${base}/assets?_csrf=${csrf}`).attach('files', Buffer.from('x'), 'x.png').expect(403);
-      expect(await CourseDraft.countDocuments({ courseSlug: COURSE })).toBe(0);
+      expect(await findDraft(COURSE)).toBeNull();
       expect(await AuditEntry.countDocuments()).toBe(audits);
     });
   });
@@ -171,7 +171,7 @@ describe('authoring', () => {
       const withNul = await submitForm(trainer.agent, textUrl('module-1'), textUrl('module-1'), { title: 'T', objectives: 'O', markdown: 'Typed text\u0000here' });
       expect(withNul.status).toBe(422);
       expect(withNul.text).toContain('characters that are not allowed');
-      expect(await CourseDraft.countDocuments({ courseSlug: COURSE })).toBe(0);
+      expect(await findDraft(COURSE)).toBeNull();
     });
 
     it('shows quiz problems next to the question fields', async () => {
@@ -205,7 +205,7 @@ describe('authoring', () => {
       expect(json.status).toBe(200);
       expect((json.body as { html: string }).html).toContain('<strong>bold</strong>');
       expect((json.body as { html: string }).html).not.toContain('<script');
-      expect(await CourseDraft.countDocuments({ courseSlug: COURSE })).toBe(0);
+      expect(await findDraft(COURSE)).toBeNull();
     });
   });
 
@@ -231,7 +231,7 @@ describe('authoring', () => {
       expect(duplicate.text).toContain('already has a module with this address');
       await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules/third/move', { direction: 'up' });
       await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules/first/delete', {});
-      const draft = await CourseDraft.findOne({ courseSlug: 'fresh-course' }).lean();
+      const draft = await findDraft('fresh-course');
       expect(draft?.modules.map((module) => [module.slug, module.order])).toEqual([['third', 1], ['second', 2]]);
       expect(await Course.exists({ slug: 'fresh-course' })).toBeNull();
       const fresh = '/author/courses/fresh-course';

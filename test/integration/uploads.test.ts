@@ -2,7 +2,7 @@ import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { assignTrainer } from '../../src/authoring/course-access';
-import { CourseDraft } from '../../src/authoring/course-draft.model';
+import { CourseDraft, findDraft } from '../../src/authoring/course-draft.model';
 import { CourseAsset } from '../../src/courses/course-asset.model';
 import { importCourses } from '../../src/courses/course-importer';
 import { CourseVersion } from '../../src/courses/course-version.model';
@@ -64,7 +64,7 @@ describe('uploads', () => {
     it('stores a PNG and a PDF under generated names and serves them with their real type', async () => {
       const response = await uploadAssets(trainer.agent, [{ data: PNG_1PX, name: '../../Diagram of Bids.png', type: 'image/png' }, { data: PDF_MINIMAL, name: 'guide.pdf' }]);
       expect(response.status).toBe(303);
-      const draft = await CourseDraft.findOne({ courseSlug: COURSE }).lean();
+      const draft = await findDraft(COURSE);
       const png = draft?.assets.find((asset) => asset.name.endsWith('.png'));
       const pdf = draft?.assets.find((asset) => asset.name.endsWith('.pdf'));
       expect(png?.name).toMatch(/^diagram-of-bids-[0-9a-f]{6}\.png$/);
@@ -93,7 +93,7 @@ describe('uploads', () => {
     it('takes a PNG named .pdf as the PNG it is (content decides, never the name)', async () => {
       const response = await uploadAssets(trainer.agent, [{ data: PNG_1PX, name: 'report.pdf', type: 'application/pdf' }]);
       expect(response.status).toBe(303);
-      const asset = (await CourseDraft.findOne({ courseSlug: COURSE }).lean())?.assets.find((candidate) => candidate.name.startsWith('report-'));
+      const asset = (await findDraft(COURSE))?.assets.find((candidate) => candidate.name.startsWith('report-'));
       expect(asset?.name).toMatch(/^report-[0-9a-f]{6}\.png$/);
       expect(asset?.contentType).toBe('image/png');
     });
@@ -145,7 +145,7 @@ describe('uploads', () => {
       const asDraft = await importZip(admin.agent, exported.body as Buffer, 'draft');
       expect(asDraft.status).toBe(200);
       expect(asDraft.text).toContain(live!.contentHash);
-      const draft = await CourseDraft.findOne({ courseSlug: COURSE }).lean();
+      const draft = await findDraft(COURSE);
       expect(draft?.contentHash).toBe(live?.contentHash);
       const published = await importZip(admin.agent, exported.body as Buffer, 'publish');
       expect(published.text).toContain('was already live with the same content');
@@ -157,7 +157,7 @@ describe('uploads', () => {
       const title = 'Quotes "q" \'s\' : colon # hash - [x] {y} &z *w !v 2030 \u2028 🎉';
       const markdown = '---\nStill body: yes\n\tTabbed\n- "list" item # not a comment\n\nEnd 🎉\u2028line';
       expect((await submitForm(trainer.agent, `${base}/modules/module-1/text/en`, `${base}/modules/module-1/text/en`, { title, objectives: 'yes: no\n"quoted"', markdown })).status).toBe(303);
-      const draft = await CourseDraft.findOne({ courseSlug: COURSE }).lean();
+      const draft = await findDraft(COURSE);
       expect(draft?.problems).toEqual([]);
       expect(draft?.modules[0]?.title.en).toBe(title);
       expect(draft?.modules[0]?.markdown.en).toBe(markdown);
@@ -166,7 +166,7 @@ describe('uploads', () => {
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await admin.agent.get('/admin/import').expect(200)).text)![1]!;
       const imported = await admin.agent.post(`/admin/import?_csrf=${csrf}`).field('mode', 'draft').attach('zip', zip.body as Buffer, 'course.zip').expect(200);
       expect(imported.text).toContain(draft!.contentHash!);
-      const again = await CourseDraft.findOne({ courseSlug: COURSE }).lean();
+      const again = await findDraft(COURSE);
       expect(again?.contentHash).toBe(draft?.contentHash);
       expect(again?.modules[0]?.markdown.en).toBe(markdown);
     });
@@ -174,7 +174,7 @@ describe('uploads', () => {
     it('exports a draft with its uploads and imports it, publishing the same course', async () => {
       await uploadAssets(trainer.agent, [{ data: PNG_1PX, name: 'chart.png' }]);
       const zip = await trainer.agent.get(`${base}/export.zip?source=draft`).buffer(true).parse(binary).expect(200);
-      const draftHash = (await CourseDraft.findOne({ courseSlug: COURSE }).lean())?.contentHash;
+      const draftHash = (await findDraft(COURSE))?.contentHash;
       await CourseDraft.deleteMany({});
       const response = await importZip(admin.agent, zip.body as Buffer, 'publish');
       expect(response.status).toBe(200);
