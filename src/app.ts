@@ -80,6 +80,7 @@ export function buildApp({ config, logger }: AppDependencies): Express {
       },
       strictTransportSecurity: config.baseUrl.startsWith('https://') ? { maxAge: 31536000, includeSubDomains: true } : false,
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+      xFrameOptions: { action: 'deny' },
     }),
   );
   app.use(limitUrlLength);

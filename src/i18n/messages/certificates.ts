@@ -109,6 +109,9 @@ export const certificates = {
     'admin.certificates.noteTooLong': 'The note must be 500 characters or fewer.',
     'admin.certificates.history': 'History',
     'admin.certificates.supersedes': 'Replaces',
+    // Course asset uploads (src/uploads/pdf-active-content.ts); kept here while src/i18n/messages/authoring.ts is being rewritten.
+    'uploads.pdfActiveContent':
+      '"{name}" is a PDF with active content ({feature}). PDFs that run scripts, launch programs, carry embedded files or perform an action when opened are not accepted. Save it again as a plain PDF (for example with "Print to PDF") and upload that file.',
   },
   'zh-CN': {
     'certificates.pdf.heading': '结业证书',
@@ -216,5 +219,6 @@ export const certificates = {
     'admin.certificates.noteTooLong': '备注不能超过 500 个字符。',
     'admin.certificates.history': '变更记录',
     'admin.certificates.supersedes': '取代的证书',
+    'uploads.pdfActiveContent': '“{name}”是含有活动内容（{feature}）的 PDF。不接受会运行脚本、启动程序、带有嵌入文件或在打开时执行操作的 PDF。请将其另存为普通 PDF（例如使用“打印为 PDF”），再上传该文件。',
   },
 };
