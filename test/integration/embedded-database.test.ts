@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import pg from 'pg';
 import { User } from '../../src/accounts/user.model';
 import { buildApp } from '../../src/app';
 import { issueCertificate } from '../../src/certificates/certificates.service';
@@ -115,6 +116,36 @@ describe('one owner per data folder', () => {
     for (const server of orphans) expect(isProcessAlive(server.pid, server.startTime)).toBe(false);
     expect(first.stdout.join('\n')).toMatch(/Stopped postgres \(pid \d+\) left running by an earlier process/);
     expect(readOwner(dataDir).pid).toBe(first.child.pid);
+  }, 120000);
+});
+
+// CI starts the machine's PostgreSQL for this; elsewhere it runs when one answers on 127.0.0.1:5432.
+const systemPostgres = 'postgres://postgres@127.0.0.1:5432/postgres';
+const postgresAnswers = () => new pg.Client({ connectionString: systemPostgres, connectionTimeoutMillis: 1000 }).connect().then((c) => (void c.end(), true), () => false);
+
+describe('POSTGRES_URL: FerretDB on an existing PostgreSQL', () => {
+  it('starts only FerretDB, on that PostgreSQL', async () => {
+    if (!(await postgresAnswers())) {
+      if (process.env.CI) throw new Error('CI must provide PostgreSQL on 127.0.0.1:5432 for this test');
+      return;
+    }
+    const admin = new pg.Client({ connectionString: systemPostgres });
+    await admin.connect();
+    if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = 'academy_postgres_url_test'")).rowCount === 0) await admin.query('CREATE DATABASE academy_postgres_url_test');
+    await admin.end();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-pgurl-'));
+    const port = await findFreePort();
+    const server = spawnServer({ DATA_DIR: dataDir, PORT: String(port), COURSES_DIR: path.join(dataDir, 'none'), POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/academy_postgres_url_test' });
+    try {
+      expect(await server.waitForLog('database resolved')).toMatchObject({ kind: 'embedded', backend: 'postgresql' });
+      await server.waitForLog('Procurement Academy is listening');
+      expect(await health(port)).toBe(200);
+      expect(readOwner(dataDir).servers.map((s) => s.kind)).toEqual(['ferretdb']);
+      expect(existsSync(path.join(dataDir, 'db', 'postgres'))).toBe(false);
+    } finally {
+      await stopServer(server);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 120000);
 });
 
