@@ -65,7 +65,7 @@ export async function prepareBenchData(options: { count: number; courseSlug: str
   await ModuleCompletion.insertMany(
     learnerIds.flatMap((id, i) => (i === 0 ? [] : moduleSlugs.slice(0, 2)).map((moduleSlug) => ({ learnerId: new Types.ObjectId(id), courseSlug: options.courseSlug, moduleSlug, courseVersion: course.version }))),
   );
-  configureCertificates(loadConfig({ NODE_ENV: 'production', DATA_DIR: options.appDataDir, BASE_URL: options.baseUrl, LOG_LEVEL: 'silent', COURSES_DIR: path.resolve('courses') }));
+  configureCertificates(loadConfig({ NODE_ENV: 'production', DATA_DIR: options.appDataDir, BASE_URL: options.baseUrl, SMTP_URL: 'smtp://127.0.0.1:9', LOG_LEVEL: 'silent', COURSES_DIR: path.resolve('courses') }));
   const { certificate } = await issueCertificate({ learnerId: learnerIds[0]!, courseSlug: options.courseSlug, courseVersion: course.version, completedAt: new Date() });
   if (!mongoose.connection.db) throw new Error('not connected');
   const quizFields = Object.fromEntries((course.modules[0]?.quiz?.questions ?? []).map((question) => [`q_${question.id}`, question.type === 'truefalse' ? 'true' : question.options[0]!.id]));

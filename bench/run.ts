@@ -16,7 +16,7 @@ import { ModuleCompletion } from '../src/learning/module-completion.model';
 import { seed, staffEmails } from '../scripts/seed/seed';
 import '../src/app'; // registers every model, whose index declarations the GIN indexes follow
 import { applyGinIndexes } from '../src/db/ferretdb-postgres-indexes';
-import { openBenchDatabase, settlePostgres } from './bench-database';
+import { openBenchDatabase, settlePostgres, type BenchDatabase } from './bench-database';
 import { BENCH_PASSWORD, benchEmail, prepareBenchData } from './bench-setup';
 import { httpClient } from './http-client';
 import { measure, type LoadResult } from './load';
@@ -28,6 +28,8 @@ const BENCH_LEARNERS = 50;
 const STAFF_PASSWORD = 'benchmark staff password 2026';
 const quick = process.argv.includes('--quick');
 const sizes = quick ? { learners: 2000, progress: 20000, attempts: 6000, certificates: 400, seed: 7 } : SIZES;
+/** The growth scenario's small programme: a hundredth of the learners and progress facts. */
+const smallSizes = quick ? { learners: 200, progress: 2000, attempts: 600, certificates: 40, seed: 7 } : { learners: 1000, progress: 10_000, attempts: 3000, certificates: 200, seed: 42 };
 const seconds = quick ? 3 : 10;
 const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -60,6 +62,41 @@ async function timedRuns(count: number, run: () => Promise<unknown>): Promise<nu
   return durations.sort((a, b) => a - b);
 }
 
+/**
+ * Connects to the benchmark database of `dataSizes` on the server, seeding it first unless it already holds exactly
+ * those sizes (or --fresh), then makes the GIN indexes and, after a fresh load, lets PostgreSQL settle.
+ */
+async function openSeeded(database: BenchDatabase, dataSizes: typeof SIZES) {
+  const dbName = `bench_${dataSizes.seed}_${dataSizes.learners}`;
+  const uri = new URL(database.uri);
+  uri.pathname = `/${dbName}`;
+  const connection = await connectDatabase(uri.toString());
+  cleanups.push(() => connection.close());
+  const meta = mongoose.connection.db!.collection('benchMeta');
+  const seeded = await meta.findOne({ _id: 'sizes' as never });
+  let seedMs = Number(seeded?.seedMs ?? 0);
+  const fresh = process.argv.includes('--fresh') || JSON.stringify(seeded?.sizes) !== JSON.stringify(dataSizes);
+  if (fresh) {
+    log(`seeding ${JSON.stringify(dataSizes)} into ${dbName}…`);
+    await mongoose.connection.dropDatabase();
+    const result = await seed({ ...dataSizes, coursesDir: path.resolve('courses'), mainCourse: COURSE, staffPassword: STAFF_PASSWORD, log });
+    seedMs = result.durationMs;
+    await meta.insertOne({ _id: 'sizes' as never, sizes: dataSizes, seedMs });
+  } else {
+    log(`reusing the seeded database ${dbName} (seeded in ${Math.round(seedMs / 1000)} s)`);
+  }
+  if (database.postgresUrl) await applyGinIndexes(database.postgresUrl, dbName, log);
+  // A freshly seeded PostgreSQL would vacuum and checkpoint the new rows in the background during the scenarios;
+  // doing it now measures the app on a settled database, as in production.
+  if (database.postgresUrl && fresh) await settlePostgres(database.postgresUrl, log);
+  return { uri: uri.toString(), seedMs, connection };
+}
+
+/** Module page latency for one signed-in learner, one request at a time (what a learner waits, without queueing). */
+function singleLearnerPage(base: string, path: string, cookie: string) {
+  return measure({ url: base + path, headers: { accept: 'text/html', cookie }, connections: 1, durationSeconds: seconds });
+}
+
 /** Everything started so far, stopped in reverse order even when a step fails (no server left running). */
 const cleanups: (() => Promise<unknown> | void)[] = [];
 
@@ -72,36 +109,14 @@ async function main(): Promise<void> {
   mkdirSync(benchDir, { recursive: true });
   const database = await openBenchDatabase(benchDir, log);
   cleanups.push(() => database.stop());
-  const dbName = `bench_${sizes.seed}_${sizes.learners}`;
-  const uri = new URL(database.uri);
-  uri.pathname = `/${dbName}`;
-  const connection = await connectDatabase(uri.toString());
-  cleanups.push(() => connection.close());
-  const meta = mongoose.connection.db!.collection('benchMeta');
-  const seeded = await meta.findOne({ _id: 'sizes' as never });
-  let seedMs = 0;
-  let freshlySeeded = false;
-  if (process.argv.includes('--fresh') || JSON.stringify(seeded?.sizes) !== JSON.stringify(sizes)) {
-    log(`seeding ${JSON.stringify(sizes)} into ${dbName}…`);
-    await mongoose.connection.dropDatabase();
-    const result = await seed({ ...sizes, coursesDir: path.resolve('courses'), mainCourse: COURSE, staffPassword: STAFF_PASSWORD, log });
-    seedMs = result.durationMs;
-    freshlySeeded = true;
-    await meta.insertOne({ _id: 'sizes' as never, sizes, seedMs });
-  } else {
-    seedMs = Number(seeded?.seedMs ?? 0);
-    log(`reusing the seeded database ${dbName} (seeded in ${Math.round(seedMs / 1000)} s)`);
-  }
-  if (database.postgresUrl) await applyGinIndexes(database.postgresUrl, dbName, log);
-  // A freshly seeded PostgreSQL would vacuum and checkpoint two million new rows in the background during the
-  // scenarios; doing it now measures the app on a settled database, as in production.
-  if (database.postgresUrl && freshlySeeded) await settlePostgres(database.postgresUrl, log);
+  const large = await openSeeded(database, sizes);
+  const { uri, seedMs } = large;
 
   const port = await findFreePort();
   const base = `http://127.0.0.1:${port}`;
   const appDataDir = path.join(benchDir, 'app');
   const data = await prepareBenchData({ count: BENCH_LEARNERS, courseSlug: COURSE, otherCourses: OTHER_COURSES, appDataDir, baseUrl: base });
-  const env = { MONGODB_URI: uri.toString(), PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', REPORT_MAX_AGE_MINUTES: String(7 * 24 * 60), COURSES_DIR: path.resolve('courses') };
+  const env = { MONGODB_URI: uri, SMTP_URL: 'smtp://127.0.0.1:9', PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', REPORT_MAX_AGE_MINUTES: String(7 * 24 * 60), COURSES_DIR: path.resolve('courses') };
 
   // Cold start: process start to the first 200, three times (the median is reported); the third one stays up.
   log('starting the app (production mode)…');
@@ -120,8 +135,8 @@ async function main(): Promise<void> {
   coldStarts.sort((a, b) => a - b);
   const coldStartMs = coldStarts[1]!;
 
-  const signIn = async (email: string, password: string, ip: string) => {
-    const client = httpClient(base, { 'x-forwarded-for': ip });
+  const signIn = async (email: string, password: string, ip: string, at = base) => {
+    const client = httpClient(at, { 'x-forwarded-for': ip });
     const response = await client.postForm('/login', { _csrf: await client.csrf('/login'), email, password });
     if (response.status !== 303) throw new Error(`sign-in of ${email} answered ${response.status}`);
     return client;
@@ -234,6 +249,40 @@ async function main(): Promise<void> {
   const lostUpdates = [...acknowledged].filter((key) => !storedKeys.includes(key)).length;
   const doubled = storedKeys.length - new Set(storedKeys).size;
 
+  // PDF generation in this process (the app's own renderer), median of 100 after a warm-up.
+  const certificate = await Certificate.findOne({ serial: data.certificateSerial }).lean();
+  await renderCertificatePdf(certificate!);
+  const times = await timedRuns(100, () => renderCertificatePdf(certificate!));
+
+  // Growth: the module page for one signed-in learner, one request at a time, on this programme and on a programme a
+  // hundred times smaller (same server, same code, another database), to show the cost does not grow with the data.
+  log('scenario growth…');
+  const growthLarge = await singleLearnerPage(base, modulePath, learners[1]!.cookieHeader());
+  await large.connection.close();
+  const small = await openSeeded(database, smallSizes);
+  const smallPort = await findFreePort();
+  const smallBase = `http://127.0.0.1:${smallPort}`;
+  const smallDataDir = path.join(benchDir, 'app-small');
+  await prepareBenchData({ count: 2, courseSlug: COURSE, otherCourses: OTHER_COURSES, appDataDir: smallDataDir, baseUrl: smallBase });
+  const smallApp = startApp({ ...env, MONGODB_URI: small.uri, PORT: String(smallPort), DATA_DIR: smallDataDir, BASE_URL: smallBase });
+  cleanups.push(() => stopChildProcess(smallApp));
+  await waitFor200(`${smallBase}/`, 30000);
+  const smallLearner = await signIn(benchEmail(1), BENCH_PASSWORD, '10.9.251.1', smallBase);
+  const growthSmall = await singleLearnerPage(smallBase, modulePath, smallLearner.cookieHeader());
+  await stopChildProcess(smallApp);
+  const growth = {
+    name: 'growth',
+    learners_small: smallSizes.learners,
+    learners_large: sizes.learners,
+    progress_small: smallSizes.progress,
+    progress_large: sizes.progress,
+    p50_small_ms: growthSmall.p50_ms,
+    p99_small_ms: growthSmall.p99_ms,
+    p50_large_ms: growthLarge.p50_ms,
+    p99_large_ms: growthLarge.p99_ms,
+    p50_ratio: Number((growthLarge.p50_ms / Math.max(growthSmall.p50_ms, 1)).toFixed(2)),
+  };
+
   // The floor: bare Express 5 + EJS, a page of the module page's size, from memory, same load.
   const floorPort = await findFreePort();
   const floor = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/floor-app.ts'), String(floorPort), String(pageBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -242,10 +291,6 @@ async function main(): Promise<void> {
   const floorResult = await measure({ url: `http://127.0.0.1:${floorPort}/`, durationSeconds: seconds });
   await stopChildProcess(floor);
 
-  // PDF generation in this process (the app's own renderer), median of 100 after a warm-up.
-  const certificate = await Certificate.findOne({ serial: data.certificateSerial }).lean();
-  await renderCertificatePdf(certificate!);
-  const times = await timedRuns(100, () => renderCertificatePdf(certificate!));
 
   await runCleanups();
 
@@ -255,7 +300,10 @@ async function main(): Promise<void> {
     app_node_options: process.env.BENCH_APP_NODE_OPTIONS ?? '',
     floor_rps: floorResult.rps,
     floor_page_bytes: pageBytes,
-    scenarios: Object.entries(results).map(([name, r]) => ({ name, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio_to_floor: Number((r.rps / floorResult.rps).toFixed(3)), non2xx: r.non2xx, errors: r.errors, ...(rssAfter[name] ? { rss_after_mb: rssAfter[name] } : {}) })),
+    scenarios: [
+      ...Object.entries(results).map(([name, r]) => ({ name, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio_to_floor: Number((r.rps / floorResult.rps).toFixed(3)), non2xx: r.non2xx, errors: r.errors, ...(rssAfter[name] ? { rss_after_mb: rssAfter[name] } : {}) })),
+      growth,
+    ],
     course_report_single_ms: { median: Number(reportMs[10]!.toFixed(1)), max: Number(reportMs[19]!.toFixed(1)) },
     pdf_median_ms: Number(times[Math.floor(times.length / 2)]!.toFixed(1)),
     rss_mb: appRssMb,
@@ -270,7 +318,8 @@ async function main(): Promise<void> {
   console.log(`\nMachine: ${output.machine}\nFloor (bare Express 5 + EJS, ${pageBytes} B page): ${output.floor_rps} req/s\n`);
   console.log('| scenario | req/s | p50 ms | p99 ms | ratio to floor | non-2xx | app RSS after, MB |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const row of output.scenarios) console.log(`| ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.ratio_to_floor} | ${row.non2xx} | ${row.rss_after_mb ?? ''} |`);
+  for (const row of output.scenarios) if ('rps' in row) console.log(`| ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.ratio_to_floor} | ${row.non2xx} | ${row.rss_after_mb ?? ''} |`);
+  console.log(`\nGrowth (module page, one signed-in learner, one request at a time): ${growth.learners_small} learners p50 ${growth.p50_small_ms} ms / p99 ${growth.p99_small_ms} ms; ${growth.learners_large} learners p50 ${growth.p50_large_ms} ms / p99 ${growth.p99_large_ms} ms; p50 ratio ${growth.p50_ratio}`);
   console.log(`\nCourse report, one request at a time (20): median ${output.course_report_single_ms.median} ms, slowest ${output.course_report_single_ms.max} ms`);
   console.log(`\nPDF median ${output.pdf_median_ms} ms · app RSS ${output.rss_mb} MB · cold start ${output.cold_start_ms} ms · lost updates ${lostUpdates} · doubled ${doubled} (of ${acknowledged.size} acknowledged completions) · seed ${Math.round(seedMs / 1000)} s · total ${Math.round(output.total_ms / 1000)} s`);
 }

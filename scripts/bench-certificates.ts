@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const database = await resolveDatabase({ mongodbUri: process.env.MONGODB_URI, dataDir: dbDir, ferretdbBin: process.env.FERRETDB_BIN, log: (line) => console.log(`[database] ${line}`), whenOwned: 'refuse' });
   const dbName = `bench_certificates_${randomBytes(4).toString('hex')}`;
   const connection = await connectDatabase(database.uri, dbName, { postgresUrl: database.postgresUrl });
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: '0', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', COURSES_DIR: path.resolve('courses') });
+  const config = loadConfig({ NODE_ENV: 'production', BASE_URL: 'http://localhost:3000', SMTP_URL: 'smtp://127.0.0.1:9', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: '0', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', COURSES_DIR: path.resolve('courses') });
   const app = buildApp({ config, logger: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }) });
   const server = app.listen(0, '127.0.0.1');
   try {
