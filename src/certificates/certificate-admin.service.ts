@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit.service';
 import { assertCanManageCourse, managedCourseSlugs, type Actor } from '../authoring/course-access';
 import { parseCode } from './certificate-code';
-import { SERIAL_PATTERN } from './certificate-format';
+import { SERIAL_PATTERN, statusBitOf } from './certificate-format';
 import { isRecordSignatureValid, signRecord } from './certificate-signature';
 import { Certificate, type CertificateDoc, type RevocationReason } from './certificate.model';
 import { keyRing } from './certificates.context';
@@ -62,11 +62,16 @@ async function changeStatus(doc: CertificateDoc, change: StatusChangeInput, note
   return applyStatus(doc, appended.entry, note);
 }
 
+function statusFields(doc: CertificateDoc): { statusList: string; statusListIndex: number } {
+  const bit = statusBitOf(doc);
+  return { statusList: bit.list, statusListIndex: bit.index };
+}
+
 /** Revokes a certificate with a public reason category and an internal note. */
 export async function revokeCertificate(actor: Actor, input: { serial: string; reason: RevocationReason; note: string }, now = new Date()): Promise<CertificateDoc | AdminFailure> {
   const doc = await changeable(actor, input.serial);
   if (typeof doc === 'string') return doc;
-  const revoked = await changeStatus(doc, { serial: doc.serial, status: 'revoked', at: now, reason: input.reason, supersededBy: null }, input.note || null);
+  const revoked = await changeStatus(doc, { serial: doc.serial, status: 'revoked', at: now, reason: input.reason, supersededBy: null, ...statusFields(doc) }, input.note || null);
   if (typeof revoked === 'string') return revoked;
   await recordAudit({ actorId: actor.id, action: 'certificate.revoke', targetType: 'certificate', targetId: doc.serial, before: auditSnapshot(doc), after: auditSnapshot(revoked) }, now);
   return revoked;
@@ -90,7 +95,7 @@ export async function correctCertificateName(actor: Actor, input: { serial: stri
     completedAt: doc.completedAt,
     supersedes: doc.serial,
   });
-  const old = await changeStatus(doc, { serial: doc.serial, status: 'superseded', at: now, reason: null, supersededBy: replacement.serial });
+  const old = await changeStatus(doc, { serial: doc.serial, status: 'superseded', at: now, reason: null, supersededBy: replacement.serial, ...statusFields(doc) });
   if (typeof old === 'string') return old;
   if (isNew) await recordAudit({ actorId: actor.id, action: 'certificate.issue', targetType: 'certificate', targetId: replacement.serial, before: null, after: auditSnapshot(replacement) }, now);
   await recordAudit({ actorId: actor.id, action: 'certificate.correct-name', targetType: 'certificate', targetId: doc.serial, before: auditSnapshot(doc), after: auditSnapshot(old) }, now);

@@ -21,8 +21,17 @@ export function canonicalJson(value: unknown): string {
 
 export type SignedFields = Omit<CertificateDoc, 'signature' | 'holderSearch' | 'revocationNote' | 'issueKey'>;
 
-/** The signed statement: every public fact about the certificate, under a format version. */
+/**
+ * The signed statement: every public fact about the certificate, under a format version. Format 2 adds the credential
+ * subject id and the status list bit; records issued before keep format 1 (their signatures stay valid).
+ */
 export function signedPayload(record: SignedFields): Record<string, unknown> {
+  const base = signedPayloadV1(record);
+  if (record.subjectId === undefined || record.subjectId === null) return base;
+  return { ...base, format: 'procurement-academy/certificate@2', subjectId: record.subjectId, statusList: record.statusList ?? null, statusListIndex: record.statusListIndex ?? null };
+}
+
+function signedPayloadV1(record: SignedFields): Record<string, unknown> {
   return {
     format: 'procurement-academy/certificate@1',
     serial: record.serial,

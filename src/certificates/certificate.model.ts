@@ -40,6 +40,14 @@ export type CertificateDoc = {
   supersededAt?: Date | null;
   supersededBy?: string | null;
   supersedes?: string | null;
+  /**
+   * `urn:uuid:…`, the credential subject's id in the Open Badges credential (its `sub`). Records issued before it
+   * existed have none; their subject id is derived from the serial (credential.ts).
+   */
+  subjectId?: string;
+  /** The Bitstring Status List (its id in /credentials/status/<id>) and the bit of this certificate in it. */
+  statusList?: string;
+  statusListIndex?: number;
   signature: RecordSignature;
 };
 
@@ -67,6 +75,9 @@ const certificateSchema = new Schema<CertificateDoc>(
     supersededAt: { type: Date, default: null },
     supersededBy: { type: String, default: null },
     supersedes: { type: String, default: null },
+    subjectId: { type: String },
+    statusList: { type: String },
+    statusListIndex: { type: Number },
     signature: { alg: { type: String, required: true }, kid: { type: String, required: true }, value: { type: String, required: true } },
   },
   { collection: 'certificates', minimize: false, versionKey: false },
@@ -127,6 +138,27 @@ const certificateFileSchema = new Schema<CertificateFileDoc>(
 certificateFileSchema.index({ serial: 1, sha256: 1 }, { unique: true });
 
 export const CertificateFile = mongoose.model<CertificateFileDoc>('CertificateFile', certificateFileSchema);
+
+/**
+ * Bits of the status lists, allocated at random (the Bitstring Status List spec asks for random positions, so a bit
+ * reveals neither when a certificate was issued nor how many were) without a counter: insert and retry on a
+ * duplicate key. One per serial, so concurrent attempts to issue one certificate share its bit.
+ */
+export type StatusListIndexDoc = { list: string; index: number; serial: string };
+const statusListIndexSchema = new Schema<StatusListIndexDoc>(
+  {
+    list: { type: String, required: true },
+    index: { type: Number, required: true, min: 0 },
+    serial: { type: String, required: true },
+  },
+  { collection: 'certificateStatusIndexes', versionKey: false },
+);
+// A bit names one certificate.
+statusListIndexSchema.index({ list: 1, index: 1 }, { unique: true });
+// Issuing reads the bit already reserved for its serial (a retry, or a concurrent attempt).
+statusListIndexSchema.index({ serial: 1 }, { unique: true });
+
+export const StatusListIndex = mongoose.model<StatusListIndexDoc>('CertificateStatusIndex', statusListIndexSchema);
 
 export function isDuplicateKeyError(error: unknown): boolean {
   return (error as { code?: unknown })?.code === 11000;

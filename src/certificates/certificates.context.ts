@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { loadCredentialKeys, type CredentialKeys } from './credential-keys';
 import { loadKeyRing, type KeyRing } from './signing-keys';
 
 export type CertificateSettings = {
@@ -13,6 +14,7 @@ export type CertificateSettings = {
 
 let settings: CertificateSettings | undefined;
 let ring: KeyRing | undefined;
+let credentialRing: CredentialKeys | undefined;
 
 /**
  * Gives the certificates feature its configuration. buildApp calls it; scripts that issue certificates without the
@@ -28,6 +30,7 @@ export function configureCertificates(config: Pick<Config, 'baseUrl' | 'dataDir'
     logger,
   };
   ring = undefined;
+  credentialRing = undefined;
 }
 
 export function certificateSettings(): CertificateSettings {
@@ -43,4 +46,13 @@ export function keyRing(): KeyRing {
     settings?.logger?.info({ kid: ring.current.kid, trustedKeys: ring.trusted.size }, 'certificate signing key loaded');
   }
   return ring;
+}
+
+/** The RS256 keys of the portable credentials and the status lists, loaded (or generated) once on first use. */
+export function credentialKeys(): CredentialKeys {
+  if (!credentialRing) {
+    credentialRing = loadCredentialKeys(certificateSettings().dataDir);
+    settings?.logger?.info({ kid: credentialRing.current.kid }, 'credential signing key (RS256) loaded');
+  }
+  return credentialRing;
 }

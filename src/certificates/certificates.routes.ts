@@ -5,7 +5,7 @@ import { Forbidden, HttpError, NotFound } from '../http/errors';
 import type { Locale, Translate } from '../i18n/i18n';
 import { isRecordSignatureValid } from './certificate-signature';
 import type { CertificateDoc } from './certificate.model';
-import { certificateSettings, keyRing } from './certificates.context';
+import { certificateSettings, credentialKeys, keyRing } from './certificates.context';
 import { serialParam } from './certificates.schemas';
 import { certificatePdf, findCertificate, listLearnerCertificates, toCertificateView } from './certificates.service';
 import { buildLearnerCertificatesView } from './certificates.view';
@@ -94,7 +94,7 @@ export function certificatesRoutes(): Router {
     // (signing it would launder the alteration).
     if (doc.status !== 'valid') throw new HttpError(410, 'certificates.gone');
     if (!isRecordSignatureValid(keyRing(), doc)) throw new HttpError(409, 'verify.status.invalid.body');
-    const jwt = signCredentialJwt(toCertificateView(doc), certificateSettings().baseUrl, keyRing());
+    const jwt = signCredentialJwt(toCertificateView(doc), certificateSettings().baseUrl, credentialKeys());
     res.set({
       'Content-Type': 'application/jwt',
       'Content-Disposition': attachment(`${doc.serial}-credential.jwt`),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
@@ -19,6 +19,7 @@ import {
 } from './certificate.model';
 import { certificateSettings, keyRing } from './certificates.context';
 import { LruCache } from '../lru-cache';
+import { reserveStatusBit } from './status-list.service';
 
 /** A certificate as the rest of the app sees it: the public record, code formatted for people. */
 export type CertificateView = Omit<CertificateDoc, 'holderSearch' | 'revocationNote' | 'issueKey'>;
@@ -72,6 +73,7 @@ type NewCertificate = {
 /** Renders, hashes, signs and stores a certificate exactly once per issueKey; a duplicate returns the stored one. */
 export async function createCertificate(input: NewCertificate): Promise<{ doc: CertificateDoc; isNew: boolean }> {
   const reservation = await reserveSerial(input.issueKey);
+  const statusBit = await reserveStatusBit(reservation.serial, String(reservation.year));
   const { baseUrl, issuerName, programmeName } = certificateSettings();
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const stored = await Certificate.findOne({ issueKey: input.issueKey }).lean<CertificateDoc>();
@@ -96,6 +98,9 @@ export async function createCertificate(input: NewCertificate): Promise<{ doc: C
       supersededAt: null,
       supersededBy: null,
       supersedes: input.supersedes,
+      subjectId: `urn:uuid:${randomUUID()}`,
+      statusList: statusBit.list,
+      statusListIndex: statusBit.index,
     };
     const pdfSha256 = sha256Hex(await renderCertificatePdf(fields));
     const record: SignedFields = { ...fields, pdfSha256 };

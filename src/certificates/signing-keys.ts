@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { rsaJwk, type CredentialKeys, type RsaJwk } from './credential-keys';
 
 /**
  * Ed25519 keys that sign certificate records and credentials.
@@ -81,13 +82,19 @@ export function rotateSigningKey(dataDir: string): { retiredKid: string; newKid:
   return { retiredKid: retired.current.kid, newKid: fresh.current.kid };
 }
 
-/** The public JWK set, current key first, for /.well-known/certificate-keys.json. */
-export function publicJwks(ring: KeyRing): { keys: PublicJwk[] } {
+/**
+ * The public JWK set for /.well-known/certificate-keys.json: the Ed25519 keys (current first; records, status log
+ * entries and file hashes name them by their short kid), then the RS256 credential keys, whose kid is the URI that
+ * dereferences to the key alone (the `kid` of a credential's JOSE header).
+ */
+export function publicJwks(ring: KeyRing, credentials?: { keys: CredentialKeys; baseUrl: string }): { keys: (PublicJwk | RsaJwk)[] } {
   const kids = [ring.current.kid, ...[...ring.trusted.keys()].filter((kid) => kid !== ring.current.kid).sort()];
-  return {
-    keys: kids.map((kid) => {
-      const key = ring.trusted.get(kid) as KeyObject;
-      return { kty: 'OKP', crv: 'Ed25519', x: key.export({ format: 'jwk' }).x ?? '', kid, alg: 'EdDSA', use: 'sig' };
-    }),
-  };
+  const edKeys: PublicJwk[] = kids.map((kid) => {
+    const key = ring.trusted.get(kid) as KeyObject;
+    return { kty: 'OKP', crv: 'Ed25519', x: key.export({ format: 'jwk' }).x ?? '', kid, alg: 'EdDSA', use: 'sig' };
+  });
+  if (!credentials) return { keys: edKeys };
+  const { keys, baseUrl } = credentials;
+  const rsaKids = [keys.current.kid, ...[...keys.trusted.keys()].filter((kid) => kid !== keys.current.kid).sort()];
+  return { keys: [...edKeys, ...rsaKids.map((kid) => rsaJwk(keys.trusted.get(kid) as KeyObject, kid, baseUrl))] };
 }

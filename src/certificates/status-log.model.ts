@@ -18,6 +18,9 @@ export type StatusEntryDoc = {
   at: Date;
   reason: RevocationReason | null;
   supersededBy: string | null;
+  /** The certificate's bit in the public status lists (status-list.service.ts), which this entry sets. */
+  statusList: string;
+  statusListIndex: number;
   /** Hash of the previous entry (64 zeros for the first). */
   prevHash: string;
   /** SHA-256 (hex) of the canonical JSON of the entry's payload, prevHash included. */
@@ -33,6 +36,8 @@ const statusEntrySchema = new Schema<StatusEntryDoc>(
     at: { type: Date, required: true },
     reason: { type: String, enum: [...revocationReasons, null], default: null },
     supersededBy: { type: String, default: null },
+    statusList: { type: String, required: true },
+    statusListIndex: { type: Number, required: true, min: 0 },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
     signature: { alg: { type: String, required: true }, kid: { type: String, required: true }, value: { type: String, required: true } },

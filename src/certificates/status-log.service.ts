@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statusBitOf } from './certificate-format';
 import { canonicalJson, isRecordSignatureValid, isStatementSignatureValid, signStatement } from './certificate-signature';
 import { Certificate, isDuplicateKeyError, type CertificateDoc, type RevocationReason } from './certificate.model';
 import { certificateSettings, keyRing, type CertificateSettings } from './certificates.context';
@@ -22,7 +23,15 @@ export type IntegrityProblem =
   /** The certificate record states another status than the log (a record rolled back to an older signed state). */
   | 'record_disagrees';
 
-export type StatusChangeInput = { serial: string; status: StatusChange; at: Date; reason: RevocationReason | null; supersededBy: string | null };
+export type StatusChangeInput = {
+  serial: string;
+  status: StatusChange;
+  at: Date;
+  reason: RevocationReason | null;
+  supersededBy: string | null;
+  statusList: string;
+  statusListIndex: number;
+};
 export type VerifiedEntry = StatusChangeInput & { seq: number; hash: string };
 export type StatusLookup = { ok: true; entry: VerifiedEntry | null } | { ok: false; problem: IntegrityProblem };
 
@@ -44,6 +53,8 @@ function entryPayload(entry: StatusChangeInput & { seq: number; prevHash: string
     at: new Date(entry.at),
     reason: entry.reason ?? null,
     supersededBy: entry.supersededBy ?? null,
+    statusList: entry.statusList,
+    statusListIndex: entry.statusListIndex,
     prevHash: entry.prevHash,
   };
 }
@@ -58,6 +69,8 @@ const toVerified = (entry: StatusEntryDoc): VerifiedEntry => ({
   at: new Date(entry.at),
   reason: entry.reason ?? null,
   supersededBy: entry.supersededBy ?? null,
+  statusList: entry.statusList,
+  statusListIndex: entry.statusListIndex,
 });
 
 /** Checks one stored entry against the chain so far: its place, its link, its hash and its signature. */
@@ -101,7 +114,8 @@ async function logLegacyChanges(state: Ledger): Promise<void> {
     const at = doc.status === 'revoked' ? doc.revokedAt : doc.supersededAt;
     if (!at || doc.status === 'valid') continue;
     try {
-      await insertNext(state, { serial: doc.serial, status: doc.status, at, reason: doc.revocationReason ?? null, supersededBy: doc.supersededBy ?? null });
+      const bit = statusBitOf(doc);
+      await insertNext(state, { serial: doc.serial, status: doc.status, at, reason: doc.revocationReason ?? null, supersededBy: doc.supersededBy ?? null, statusList: bit.list, statusListIndex: bit.index });
     } catch (error) {
       // Another process is doing the same: its entries are read and verified like any others.
       if (isDuplicateKeyError(error)) return;

@@ -3,7 +3,10 @@ import multer from 'multer';
 import { FixedWindowLimiter, limitByIp } from '../http/rate-limit';
 import type { Locale, Translate } from '../i18n/i18n';
 import { formatCode, parseCode } from './certificate-code';
-import { certificateSettings, keyRing } from './certificates.context';
+import { certificateSettings, credentialKeys, keyRing } from './certificates.context';
+import { rsaJwk } from './credential-keys';
+import { HttpError, NotFound } from '../http/errors';
+import { STATUS_LIST_PATTERN, statusListJwt } from './status-list.service';
 import { buildVerificationView, verificationJson, type VerifyOutcome } from './certificates.view';
 import { publicJwks } from './signing-keys';
 import { verifyCode, verifyPdfFile, type FileVerdict } from './verification.service';
@@ -73,7 +76,25 @@ export function verifyRoutes(options: { limitPerMinute: number }): Router {
 
   router.get('/.well-known/certificate-keys.json', (_req, res) => {
     res.set({ 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' });
-    res.json(publicJwks(keyRing()));
+    res.json(publicJwks(keyRing(), { keys: credentialKeys(), baseUrl: certificateSettings().baseUrl }));
+  });
+
+  // The `kid` of a credential's JOSE header is this URL: it answers with that one public key (a JWK).
+  router.get('/.well-known/certificate-keys/:kid.json', (req, res) => {
+    const keys = credentialKeys();
+    const key = keys.trusted.get(req.params.kid);
+    if (!key) throw new NotFound();
+    res.set({ 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' });
+    res.json(rsaJwk(key, req.params.kid, certificateSettings().baseUrl));
+  });
+
+  // Bitstring Status List credentials: public, at a stable URL, for verifiers that check revocation without our pages.
+  router.get('/credentials/status/:list', async (req, res) => {
+    if (!STATUS_LIST_PATTERN.test(req.params.list)) throw new NotFound();
+    const result = await statusListJwt(req.params.list);
+    if (!result.ok) throw new HttpError(503, 'certificates.integrityError');
+    res.set({ 'Content-Type': 'application/vc+jwt', 'Cache-Control': 'public, max-age=60', 'Access-Control-Allow-Origin': '*', 'X-Content-Type-Options': 'nosniff' });
+    res.send(result.jwt);
   });
 
   // The code form submits here by GET (works without JavaScript); a good code goes on to its verdict page.

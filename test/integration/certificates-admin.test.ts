@@ -123,34 +123,13 @@ describe('certificate administration and credentials', () => {
   });
 
   describe('GET /certificates/:serial/credential.jwt', () => {
-    it('is an Open Badges 3.0 credential signed with a published key, and a one-byte change breaks it', async () => {
+    it('is an Open Badges 3.0 credential signed with a published RS256 key (details: certificates-credential.test.ts)', async () => {
       const { certificate, learner } = await issue('Badge Holder');
       const response = await learner.get(`/certificates/${certificate.serial}/credential.jwt`).expect(200);
       expect(response.headers['content-type']).toMatch(/^application\/jwt/);
-      const jwt = response.text;
       const jwks = (await request(test.app).get('/.well-known/certificate-keys.json').expect(200)).body as JSONWebKeySet;
-      const keys = createLocalJWKSet(jwks);
-
-      const { payload, protectedHeader } = await jwtVerify(jwt, keys, { issuer: `${test.config.baseUrl}/`, algorithms: ['EdDSA'] });
-      expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: certificate.signature.kid, typ: 'JWT' });
-      expect(payload).toMatchObject({ sub: certificate.serial, jti: certificate.verifyUrl });
-      const vc = payload.vc as {
-        '@context': string[];
-        type: string[];
-        credentialSubject: { identifier: { identityHash: string }[]; achievement: { name: string } };
-      };
-      expect(vc['@context']).toContain('https://www.w3.org/ns/credentials/v2');
-      expect(vc.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
-      expect(vc.credentialSubject.identifier[0]?.identityHash).toBe('Badge Holder');
-      expect(vc.credentialSubject.achievement.name).toBe('Selling to the United Nations: rules and first steps');
-
-      const [header, body, signature] = jwt.split('.') as [string, string, string];
-      const claims = Buffer.from(body, 'base64url');
-      claims[claims.indexOf('Badge Holder')] = 'b'.charCodeAt(0);
-      await expect(jwtVerify(`${header}.${claims.toString('base64url')}.${signature}`, keys)).rejects.toThrow();
-      const flipped = Buffer.from(signature, 'base64url');
-      flipped[0] = flipped[0]! ^ 1;
-      await expect(jwtVerify(`${header}.${body}.${flipped.toString('base64url')}`, keys)).rejects.toThrow();
+      const { payload } = await jwtVerify(response.text, createLocalJWKSet(jwks), { issuer: `${test.config.baseUrl}/`, algorithms: ['RS256'] });
+      expect(payload).toMatchObject({ jti: certificate.verifyUrl, type: ['VerifiableCredential', 'OpenBadgeCredential'] });
     });
   });
 
@@ -165,7 +144,7 @@ describe('certificate administration and credentials', () => {
       expect(await verdict(before.code)).toMatchObject({ status: 'valid', signature: { kid: retiredKid } });
       expect(await verdict(after.code)).toMatchObject({ status: 'valid', signature: { kid: newKid } });
       const jwks = (await request(test.app).get('/.well-known/certificate-keys.json').expect(200)).body as JSONWebKeySet;
-      expect(jwks.keys.map((key) => key.kid)).toEqual([newKid, retiredKid]);
+      expect(jwks.keys.filter((key) => key.kty === 'OKP').map((key) => key.kid)).toEqual([newKid, retiredKid]);
     });
   });
 });
