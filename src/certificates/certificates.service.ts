@@ -5,7 +5,8 @@ import { recordAudit } from '../audit/audit.service';
 import { getCourseVersion } from '../courses/courses.service';
 import { formatCode, generateCode } from './certificate-code';
 import { formatSerial } from './certificate-format';
-import { renderCertificatePdf } from './certificate-pdf';
+import { renderCertificatePdf, type CertificatePdfInput } from './certificate-pdf';
+import { signCredentialJwt, type CredentialSource } from './credential';
 import { isFileHashSignatureValid, isRecordSignatureValid, signFileHash, signRecord, type SignedFields } from './certificate-signature';
 import {
   Certificate,
@@ -17,7 +18,7 @@ import {
   type CertificateFileDoc,
   type SerialReservationDoc,
 } from './certificate.model';
-import { certificateSettings, keyRing } from './certificates.context';
+import { certificateSettings, credentialKeys, keyRing } from './certificates.context';
 import { LruCache } from '../lru-cache';
 import { reserveStatusBit } from './status-list.service';
 
@@ -102,7 +103,7 @@ export async function createCertificate(input: NewCertificate): Promise<{ doc: C
       statusList: statusBit.list,
       statusListIndex: statusBit.index,
     };
-    const pdfSha256 = sha256Hex(await renderCertificatePdf(fields));
+    const pdfSha256 = sha256Hex(await renderRecordPdf(fields));
     const record: SignedFields = { ...fields, pdfSha256 };
     const doc: CertificateDoc = { ...record, issueKey: input.issueKey, holderSearch: searchableName(input.holderName), revocationNote: null, signature: signRecord(keyRing(), record) };
     try {
@@ -114,6 +115,15 @@ export async function createCertificate(input: NewCertificate): Promise<{ doc: C
     }
   }
   throw new Error('certificates: could not store the certificate');
+}
+
+/**
+ * Renders the PDF of a record with its Open Badges credential attached. Deterministic: the same record, RS256 key and
+ * BASE_URL give the same bytes.
+ */
+export function renderRecordPdf(record: CertificatePdfInput & CredentialSource): Promise<Buffer> {
+  const credentialJwt = signCredentialJwt(record, certificateSettings().baseUrl, credentialKeys());
+  return renderCertificatePdf({ ...record, credentialJwt });
 }
 
 /** Follows corrections to the certificate that replaced this one, if any. */
@@ -190,11 +200,12 @@ export async function certificatePdf(doc: CertificateDoc): Promise<Buffer | unde
     certificateSettings().logger?.error({ serial: doc.serial }, 'certificate record fails its signature check');
     return undefined;
   }
-  // The signature value covers every field the PDF shows, so it keys the rendered bytes exactly.
-  const key = `${doc.serial}\u0000${doc.signature.value}`;
+  // The signature value covers every field the PDF shows; the attached credential also depends on the RS256 key and
+  // BASE_URL. Together they key the rendered bytes exactly.
+  const key = `${doc.serial}\u0000${doc.signature.value}\u0000${credentialKeys().current.kid}\u0000${certificateSettings().baseUrl}`;
   const cached = renderedPdfs.get(key);
   if (cached) return cached;
-  const pdf = await renderCertificatePdf(doc);
+  const pdf = await renderRecordPdf(doc);
   renderedPdfs.set(key, pdf);
   const sha256 = sha256Hex(pdf);
   if (sha256 !== doc.pdfSha256) {

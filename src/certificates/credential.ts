@@ -36,7 +36,13 @@ export function statusListUrl(baseUrl: string, list: string): string {
   return `${baseUrl}/credentials/status/${list}`;
 }
 
-export function buildCredential(certificate: CertificateView, baseUrl: string): Record<string, unknown> {
+/** What a credential states: public fields of the certificate record. */
+export type CredentialSource = Pick<
+  CertificateView,
+  'serial' | 'holderName' | 'courseSlug' | 'courseVersion' | 'courseTitle' | 'completedAt' | 'issuedAt' | 'issuer' | 'programme' | 'verifyUrl' | 'subjectId' | 'statusList' | 'statusListIndex'
+>;
+
+export function buildCredential(certificate: CredentialSource, baseUrl: string): Record<string, unknown> {
   const issuer = { id: `${baseUrl}/`, type: ['Profile'], name: certificate.issuer };
   const bit = statusBitOf(certificate);
   const listUrl = statusListUrl(baseUrl, bit.list);
@@ -95,7 +101,7 @@ export function signVerifiableCredential(credential: Record<string, unknown>, ba
   return `${signingInput}.${signature}`;
 }
 
-export function signCredentialJwt(certificate: CertificateView, baseUrl: string, keys: CredentialKeys): string {
+export function signCredentialJwt(certificate: CredentialSource, baseUrl: string, keys: CredentialKeys): string {
   return signVerifiableCredential(buildCredential(certificate, baseUrl), baseUrl, keys);
 }
 
