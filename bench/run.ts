@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const appDataDir = path.join(benchDir, 'app');
   const data = await prepareBenchData({ count: BENCH_LEARNERS, courseSlug: COURSE, otherCourses: OTHER_COURSES, appDataDir, baseUrl: base });
-  const env = { MONGODB_URI: uri, SMTP_URL: 'smtp://127.0.0.1:9', PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', REPORT_MAX_AGE_MINUTES: String(7 * 24 * 60), COURSES_DIR: path.resolve('courses') };
+  const env = { MONGODB_URI: uri, SMTP_URL: 'smtp://127.0.0.1:9', COUNT_DB_COMMANDS: 'true', PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', REPORT_MAX_AGE_MINUTES: String(7 * 24 * 60), COURSES_DIR: path.resolve('courses') };
 
   // Cold start: process start to the first 200, three times (the median is reported); the third one stays up.
   log('starting the app (production mode)…');
@@ -209,9 +209,16 @@ async function main(): Promise<void> {
 
   const results: Record<string, LoadResult> = {};
   const rssAfter: Record<string, number> = {};
+  const dbOps: Record<string, number> = {};
+  const commandsSoFar = async () => (await (await fetch(`${base}/internal/db-commands`)).json()) as { requests: number; commands: { total: number } };
   for (const scenario of scenarios) {
     log(`scenario ${scenario.name}…`);
+    // Round trips per request: the app's own count of database commands (driver command monitoring) over the
+    // requests it served during the scenario, warm-up included.
+    const before = await commandsSoFar();
     results[scenario.name] = await scenario.run();
+    const after = await commandsSoFar();
+    dbOps[scenario.name] = Number(((after.commands.total - before.commands.total) / Math.max(after.requests - before.requests, 1)).toFixed(2));
     rssAfter[scenario.name] = rssMb(app.pid!);
   }
 
@@ -295,13 +302,14 @@ async function main(): Promise<void> {
   await runCleanups();
 
   const output = {
+    date: new Date().toISOString().slice(0, 10),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, database ${database.label} on the same machine`,
     sizes,
     app_node_options: process.env.BENCH_APP_NODE_OPTIONS ?? '',
     floor_rps: floorResult.rps,
     floor_page_bytes: pageBytes,
     scenarios: [
-      ...Object.entries(results).map(([name, r]) => ({ name, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio_to_floor: Number((r.rps / floorResult.rps).toFixed(3)), non2xx: r.non2xx, errors: r.errors, ...(rssAfter[name] ? { rss_after_mb: rssAfter[name] } : {}) })),
+      ...Object.entries(results).map(([name, r]) => ({ name, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio_to_floor: Number((r.rps / floorResult.rps).toFixed(3)), ...(dbOps[name] !== undefined ? { db_ops: dbOps[name] } : {}), non2xx: r.non2xx, errors: r.errors, ...(rssAfter[name] ? { rss_after_mb: rssAfter[name] } : {}) })),
       growth,
     ],
     course_report_single_ms: { median: Number(reportMs[10]!.toFixed(1)), max: Number(reportMs[19]!.toFixed(1)) },
@@ -316,9 +324,9 @@ async function main(): Promise<void> {
   };
   if (!quick) writeFileSync(path.resolve('bench/results.json'), `${JSON.stringify(output, null, 2)}\n`);
   console.log(`\nMachine: ${output.machine}\nFloor (bare Express 5 + EJS, ${pageBytes} B page): ${output.floor_rps} req/s\n`);
-  console.log('| scenario | req/s | p50 ms | p99 ms | ratio to floor | non-2xx | app RSS after, MB |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const row of output.scenarios) if ('rps' in row) console.log(`| ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.ratio_to_floor} | ${row.non2xx} | ${row.rss_after_mb ?? ''} |`);
+  console.log('| scenario | req/s | p50 ms | p99 ms | ratio to floor | db_ops | non-2xx | app RSS after, MB |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of output.scenarios) if ('rps' in row) console.log(`| ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.ratio_to_floor} | ${row.db_ops ?? ''} | ${row.non2xx} | ${row.rss_after_mb ?? ''} |`);
   console.log(`\nGrowth (module page, one signed-in learner, one request at a time): ${growth.learners_small} learners p50 ${growth.p50_small_ms} ms / p99 ${growth.p99_small_ms} ms; ${growth.learners_large} learners p50 ${growth.p50_large_ms} ms / p99 ${growth.p99_large_ms} ms; p50 ratio ${growth.p50_ratio}`);
   console.log(`\nCourse report, one request at a time (20): median ${output.course_report_single_ms.median} ms, slowest ${output.course_report_single_ms.max} ms`);
   console.log(`\nPDF median ${output.pdf_median_ms} ms · app RSS ${output.rss_mb} MB · cold start ${output.cold_start_ms} ms · lost updates ${lostUpdates} · doubled ${doubled} (of ${acknowledged.size} acknowledged completions) · seed ${Math.round(seedMs / 1000)} s · total ${Math.round(output.total_ms / 1000)} s`);

@@ -12,7 +12,7 @@ import type { Config } from './config';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { ServiceUnavailable } from './http/errors';
-import { healthRouter } from './http/health.routes';
+import { commandCountRouter, healthRouter } from './http/health.routes';
 import { localeMiddleware } from './http/locals';
 import { limitUrlLength } from './http/request-limits';
 import { homeRouter } from './home/home.routes';
@@ -93,6 +93,7 @@ export function buildApp({ config, logger }: AppDependencies): Express {
       fallthrough: true,
     }),
   );
+  if (config.countDbCommands) app.use(commandCountRouter());
   app.use(healthRouter);
   app.use(cookieParser());
   app.use(localeMiddleware({ secureCookies: config.baseUrl.startsWith('https://') }));

@@ -54,6 +54,7 @@ const envSchema = z.object({
   PROGRAMME_NAME: z.string().trim().min(1).max(200).default('UN Procurement Capacity Building Programme'),
   CERT_VERIFY_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   REPORT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),
+  COUNT_DB_COMMANDS: z.enum(['true', 'false']).default('false'),
 });
 
 export type Config = Readonly<{
@@ -87,6 +88,8 @@ export type Config = Readonly<{
   certVerifyLimitPerMinute: number;
   /** A report snapshot older than this is rebuilt in the background when a report is opened. */
   reportMaxAgeMinutes: number;
+  /** Counts database commands and HTTP requests, served at /internal/db-commands to loopback clients (benchmark). */
+  countDbCommands: boolean;
 }>;
 
 /** An Ed25519 private key given as PEM or as base64 PKCS#8 DER, as PKCS#8 PEM; undefined when it is neither. */
@@ -189,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     programmeName: values.PROGRAMME_NAME,
     certVerifyLimitPerMinute: values.CERT_VERIFY_LIMIT_PER_MINUTE,
     reportMaxAgeMinutes: values.REPORT_MAX_AGE_MINUTES,
+    countDbCommands: values.COUNT_DB_COMMANDS === 'true',
   });
 }
 

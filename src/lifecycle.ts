@@ -73,7 +73,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.info({ dataDir: config.dataDir }, `embedded database in production: data in ${config.dataDir}/db, backups (\`npm run backup\`) in ${config.dataDir}/backups; keep ${config.dataDir}/keys with them`);
   }
   // Connect in the background: the app answers 503 until the database is reachable, then serves normally.
-  const connection = connectWithRetry(database.uri, (line) => logger.warn(line), { postgresUrl: database.postgresUrl, log });
+  const connection = connectWithRetry(database.uri, (line) => logger.warn(line), { postgresUrl: database.postgresUrl, log, countCommands: config.countDbCommands });
   // Earlier versions' data is moved over, then course files are imported; the app serves the previous versions meanwhile.
   const startupImport = connection
     .then(() => runDataMigrations(log).catch((error: unknown) => logger.error({ err: error }, 'moving data from an earlier version failed; it is retried at the next start')))

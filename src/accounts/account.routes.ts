@@ -7,7 +7,7 @@ import { changePassword, findSessionUser, getAccount, updateProfile } from './ac
 import type { AccountsContext } from './accounts.setup';
 import { buildProfileForm, emptyForm, errorSummary, noStore, noticeKey, type FormView } from './accounts.view';
 import { requireUser } from './auth.middleware';
-import { signIn } from './passport';
+import { refreshSessionUser, signIn } from './passport';
 import { enterpriseSizes } from './user.model';
 
 const PROFILE_FIELDS = ['name', 'companyName', 'enterpriseSize', 'womenOwned', 'region', 'sector', 'preferredLanguage'];
@@ -46,6 +46,8 @@ export function accountRoutes(context: AccountsContext): Router {
       return;
     }
     await updateProfile(req.user!.id, parsed.data);
+    const updated = await findSessionUser(req.user!.id);
+    if (updated) refreshSessionUser(req, updated);
     const target = '/account?notice=profile-saved';
     res.redirect(303, parsed.data.preferredLanguage ? withLang(target, parsed.data.preferredLanguage) : target);
   });

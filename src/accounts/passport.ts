@@ -2,14 +2,16 @@ import { csrfTokenFor } from '../http/csrf';
 import type { Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { authenticateUser, findSessionUser } from './accounts.service';
+import { authenticateUser, findSessionUser, type SessionUser } from './accounts.service';
 
 export type AppPassport = InstanceType<typeof Passport>;
 
 /**
- * One Passport instance per app (no module-level state shared between apps built in tests). The session holds only
- * the user id; the user is read again on every request so a role change or a deleted account takes effect at once.
- * Passport 0.7 regenerates the session on logIn and logOut (session fixation).
+ * One Passport instance per app (no module-level state shared between apps built in tests). The session carries what
+ * pages need of the user (id, name, email, role, language), so a page does not read `users`: one database read per
+ * request fewer. That is safe because every change of authority ends the user's sessions in the database (a role
+ * change, a password change or reset, "sign out everywhere"): the very next request finds no session. A profile
+ * change rewrites the current session's copy. Passport 0.7 regenerates the session on logIn and logOut.
  */
 export function createPassport(): AppPassport {
   const passport = new Passport();
@@ -19,15 +21,43 @@ export function createPassport(): AppPassport {
       authenticateUser(email, password).then((user) => done(null, user ?? false), done);
     }),
   );
-  passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: unknown, done) => {
-    if (typeof id !== 'string') {
+  passport.serializeUser((user, done) => done(null, sessionUserOf(user)));
+  passport.deserializeUser((stored: unknown, done) => {
+    if (isSessionUser(stored)) {
+      done(null, stored);
+      return;
+    }
+    // A session from an earlier version holds only the id: read the user once.
+    if (typeof stored !== 'string') {
       done(null, false);
       return;
     }
-    findSessionUser(id).then((user) => done(null, user ?? false), done);
+    findSessionUser(stored).then((user) => done(null, user ?? false), done);
   });
   return passport;
+}
+
+const sessionUserOf = (user: Express.User): SessionUser => ({
+  id: user.id,
+  name: user.name,
+  email: user.email,
+  role: user.role,
+  ...(user.preferredLanguage ? { preferredLanguage: user.preferredLanguage } : {}),
+});
+
+function isSessionUser(value: unknown): value is SessionUser {
+  const candidate = value as Partial<SessionUser> | null;
+  return (
+    typeof candidate === 'object' && candidate !== null && typeof candidate.id === 'string' && typeof candidate.name === 'string' &&
+    typeof candidate.email === 'string' && (candidate.role === 'learner' || candidate.role === 'trainer' || candidate.role === 'admin')
+  );
+}
+
+/** Rewrites the signed-in user's copy in this session (after a profile change); saved with the response. */
+export function refreshSessionUser(req: Request, user: SessionUser): void {
+  const stored = (req.session as { passport?: { user?: unknown } }).passport;
+  if (stored) stored.user = sessionUserOf(user);
+  req.user = user;
 }
 
 /** Runs the local strategy on an already validated body; resolves to the user or false. */

@@ -56,7 +56,9 @@ export class MongooseSessionStore extends session.Store {
   }
 
   override set(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
-    const userId = (data as { passport?: { user?: unknown } }).passport?.user;
+    // The user id is kept outside the JSON for "sign out everywhere"; the session holds the user or (earlier) its id.
+    const stored = (data as { passport?: { user?: unknown } }).passport?.user;
+    const userId = typeof stored === 'object' && stored !== null ? (stored as { id?: unknown }).id : stored;
     this.storedExpiry.set(sid, this.expiryOf(data).getTime());
     SessionModel.updateOne(
       { _id: sid },

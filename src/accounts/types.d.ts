@@ -2,7 +2,7 @@ import type { SessionUser } from './accounts.service';
 
 declare global {
   namespace Express {
-    /** `req.user`: loaded from the user id in the session on every request; never stored in the session. */
+    /** `req.user`: the copy kept in the session (see passport.ts for why that is safe). */
     interface User {
       id: SessionUser['id'];
       name: SessionUser['name'];

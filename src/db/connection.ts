@@ -33,14 +33,27 @@ export type IndexOptions = {
   /** The PostgreSQL database behind FerretDB, when known: the GIN indexes that serve its reads are made there. */
   postgresUrl?: string;
   log?: (line: string) => void;
+  /** Count every command sent (the driver's command monitoring), for the benchmark and the round-trip tests. */
+  countCommands?: boolean;
 };
+
+/** Database commands sent since start, by command name (only while counting is on; see IndexOptions). */
+const commandCounts = new Map<string, number>();
+
+export function databaseCommandCounts(): { total: number; byName: Record<string, number> } {
+  const byName = Object.fromEntries(commandCounts);
+  return { total: Object.values(byName).reduce((sum, n) => sum + n, 0), byName };
+}
 
 /**
  * Connects the default Mongoose connection and makes every index the models declare (plus, on FerretDB with a known
  * PostgreSQL, the GIN indexes); rejects if the server cannot be reached within the timeout.
  */
 export async function connectDatabase(uri: string, dbName?: string, indexes: IndexOptions = {}): Promise<DatabaseConnection> {
-  await mongoose.connect(uri, { ...connectOptions, ...(dbName ? { dbName } : {}) });
+  await mongoose.connect(uri, { ...connectOptions, ...(dbName ? { dbName } : {}), ...(indexes.countCommands ? { monitorCommands: true } : {}) });
+  if (indexes.countCommands) {
+    mongoose.connection.getClient().on('commandStarted', (event: { commandName: string }) => commandCounts.set(event.commandName, (commandCounts.get(event.commandName) ?? 0) + 1));
+  }
   await ensureIndexes();
   if (indexes.postgresUrl) {
     const log = indexes.log ?? (() => undefined);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { isDatabaseUp } from '../db/connection';
+import { databaseCommandCounts, isDatabaseUp } from '../db/connection';
 
 export const healthRouter = Router();
 
@@ -9,3 +9,25 @@ healthRouter.get('/healthz', async (_req, res) => {
   res.set('Cache-Control', 'no-store');
   res.status(up ? 200 : 503).json(up ? { status: 'ok', db: 'up' } : { status: 'degraded', db: 'down' });
 });
+
+/**
+ * With COUNT_DB_COMMANDS=true (the benchmark): database commands sent and HTTP requests served so far, so that a
+ * caller can divide one by the other over a stretch of load. Loopback callers only; not mounted otherwise.
+ */
+export function commandCountRouter(): Router {
+  const router = Router();
+  let requests = 0;
+  router.use((req, _res, next) => {
+    if (req.path !== '/internal/db-commands') requests += 1;
+    next();
+  });
+  router.get('/internal/db-commands', (req, res) => {
+    const remote = req.socket.remoteAddress ?? '';
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
+      res.status(404).end();
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json({ requests, commands: databaseCommandCounts() });
+  });
+  return router;
+}

@@ -10,6 +10,7 @@ import { ImportReport } from '../../src/courses/import-report.model';
 import { getLiveCourse } from '../../src/courses/courses.service';
 import { getCourseProgress, recordModuleCompletion } from '../../src/learning/progress.service';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';
+import { shippedCourseSlugs } from '../support/course-fixtures';
 import { startTestApp } from '../support/test-app';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -36,15 +37,13 @@ describe('course import', () => {
 
   it('imports the bundled courses, and importing twice is a no-op', async () => {
     const first = await importCourses(root);
-    expect(first.map((o) => [o.slug, o.status, o.version])).toEqual([
-      ['bid-writing', 'created', 1],
-      ['selling-to-the-un', 'created', 1],
-      ['sustainable-procurement', 'created', 1],
-    ]);
+    const shipped = shippedCourseSlugs();
+    expect(shipped.length).toBeGreaterThanOrEqual(3);
+    expect(first.map((o) => [o.slug, o.status, o.version])).toEqual(shipped.map((slug) => [slug, 'created', 1]));
     const second = await importCourses(root);
-    expect(second.map((o) => o.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-    expect(await CourseVersion.countDocuments()).toBe(3);
-    expect(await Course.countDocuments({ isPublished: true })).toBe(3);
+    expect(second.map((o) => o.status)).toEqual(shipped.map(() => 'unchanged'));
+    expect(await CourseVersion.countDocuments()).toBe(shipped.length);
+    expect(await Course.countDocuments({ isPublished: true })).toBe(shipped.length);
   });
 
   it('creates a new version when a module changes, keeping learners\' progress on the other modules', async () => {
@@ -110,7 +109,7 @@ describe('course import', () => {
   it('two importers racing on the same content create one version', async () => {
     const outcomes = await Promise.all([importCourses(root), importCourses(root)]);
     expect(outcomes.flat().every((o) => o.version === 1)).toBe(true);
-    expect(await CourseVersion.countDocuments()).toBe(3);
+    expect(await CourseVersion.countDocuments()).toBe(shippedCourseSlugs().length);
   });
 
   it('returns nothing for a missing courses folder', async () => {

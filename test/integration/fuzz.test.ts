@@ -353,9 +353,10 @@ describe('fuzzing every route as every role', () => {
       if (!batch.length) continue;
       // Refused actors first, as a batch of their own: the counts before and after it must be equal.
       const refused = batch.filter((req) => !isReached(route.expect[req.actor]));
-      const before = route.method === 'POST' ? await collectionCounts(new Set(['sessions'])) : undefined;
+      const uncounted = new Set(['sessions', ...(route.fuzz?.rejectedWrites?.collections ?? [])]);
+      const before = route.method === 'POST' ? await collectionCounts(uncounted) : undefined;
       const refusedOnly = await run(refused);
-      const middle = route.method === 'POST' ? await collectionCounts(new Set(['sessions'])) : undefined;
+      const middle = route.method === 'POST' ? await collectionCounts(uncounted) : undefined;
       if (before && middle && refusedOnly) {
         const changes = countChanges(before, middle);
         if (changes.length) problems.push(`${routeKey(route)}: ${refused.length} refused requests changed counts: ${changes.join(', ')}`);
@@ -364,7 +365,7 @@ describe('fuzzing every route as every role', () => {
       const restRejected = await run(rest);
       await settle(route);
       if (middle && restRejected) {
-        const changes = countChanges(middle, await collectionCounts(new Set(['sessions'])));
+        const changes = countChanges(middle, await collectionCounts(uncounted));
         if (changes.length) problems.push(`${routeKey(route)}: ${rest.length} requests, all refused, changed counts: ${changes.join(', ')}`);
       }
       await route.resetAfter?.(f);

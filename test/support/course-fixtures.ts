@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -61,4 +61,12 @@ export function writeFixtureCourse(options: { slug: string; modules: number; qui
     }
   }
   return root;
+}
+
+/** The slugs of the courses shipped in courses/, sorted (tests that import the real content count from this). */
+export function shippedCourseSlugs(): string[] {
+  const root = path.resolve('courses');
+  return readdirSync(root)
+    .filter((name) => existsSync(path.join(root, name, 'course.yaml')))
+    .sort();
 }

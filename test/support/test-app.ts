@@ -29,7 +29,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config & { c
 export async function startTestApp(label: string, overrides: Record<string, string> = {}) {
   const dbName = testDatabaseName(label);
   if (!dbName.startsWith('test_')) throw new Error(`refusing to use non-test database ${dbName}`);
-  const connection = await connectDatabase(testDatabaseUri(), dbName, { postgresUrl: process.env.TEST_POSTGRES_URL });
+  // Commands are always counted in tests (cheap), so any test can assert round trips (db-round-trips.test.ts).
+  const connection = await connectDatabase(testDatabaseUri(), dbName, { postgresUrl: process.env.TEST_POSTGRES_URL, countCommands: true });
   const config = testConfig(overrides);
   // TEST_LOG_LEVEL=error shows the app's logs when a test needs explaining.
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
