@@ -145,6 +145,8 @@ async function syncOnce(settings: CertificateSettings): Promise<{ problem: Integ
   if (!latest && !head && knownSeq === 0 && legacyChecked !== settings) {
     legacyChecked = settings;
     await logLegacyChanges(state);
+    // A head at 0 records that this key folder has had its one legacy check: later processes skip the scan.
+    if (state.seq === 0) writeStatusHead(settings.dataDir, { seq: 0, hash: GENESIS });
     latest = await StatusEntry.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean<{ seq: number; hash: string }>();
   }
   const databaseSeq = latest?.seq ?? 0;

@@ -83,7 +83,8 @@ async function isSignedRendition(serial: string, sha256: string): Promise<boolea
   return entry !== null && isFileHashSignatureValid(keyRing(), entry);
 }
 
-export type FileVerdict = 'exact' | 'altered' | 'no_match';
+/** `unchecked`: the code is genuine but the status log failed its check, so nothing about the file is confirmed. */
+export type FileVerdict = 'exact' | 'altered' | 'no_match' | 'unchecked';
 
 /**
  * Checks an uploaded PDF: finds its code, verifies the record, and compares the file's SHA-256 with the files we
@@ -93,6 +94,7 @@ export async function verifyPdfFile(pdf: Buffer): Promise<{ file: FileVerdict; v
   const code = codeFromPdf(pdf);
   // Without a code, still do a lookup (of a random code), so a file without one takes the same path.
   const verification = await verifyCode(code ?? generateCode());
+  if (code && verification.status === 'integrity_error') return { file: 'unchecked', verification };
   if (!code || !verification.certificate) return { file: 'no_match', verification: code ? verification : { status: 'not_found', certificate: null } };
   const sha256 = sha256Hex(pdf);
   const serial = verification.certificate.serial;
