@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { StatusEntry } from '../../src/certificates/status-log.model';
 import { importCourses } from '../../src/courses/course-importer';
 import { csrfFrom, newAgent, type Agent } from '../support/agents';
 import { signedInUser } from '../support/learners';
-import { startTestApp } from '../support/test-app';
+import { startTestApp, testDatabaseUri } from '../support/test-app';
 import { binary } from './certificates.helpers';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -194,6 +195,37 @@ describe('certificate status log', () => {
     expect(await StatusEntry.countDocuments({ serial: legacy.certificate.serial })).toBe(1);
     await rollBack(legacy.certificate.serial, signature);
     expect(await verdict(legacy.certificate.code)).toMatchObject({ status: 'integrity_error', integrity: 'record_disagrees' });
+  });
+
+  it('keeps one linear chain when three app processes sharing DATA_DIR revoke at once', async () => {
+    const issued = await Promise.all(Array.from({ length: 6 }, (_, i) => issue(`Process Racer ${i}`)));
+    const serials = issued.map(({ certificate }) => certificate.serial);
+    // Each process revokes four certificates; every certificate is revoked by two processes at once.
+    const plans = [serials.slice(0, 4), [...serials.slice(2, 6)], [...serials.slice(4, 6), ...serials.slice(0, 2)]];
+    const outputs = await Promise.all(
+      plans.map(
+        (plan) =>
+          new Promise<Record<string, string>>((resolve, reject) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/integration/certificates-status-log.worker.ts'), testDatabaseUri(), test.dbName, test.config.dataDir, plan.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
+            let out = '';
+            let err = '';
+            child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+            child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+            child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, string>) : reject(new Error(err))));
+          }),
+      ),
+    );
+    for (const serial of serials) {
+      const answers = outputs.map((output) => output[serial]).filter(Boolean);
+      expect(answers.sort()).toEqual(['not_valid', 'revoked']);
+    }
+    const entries = await StatusEntry.find().sort({ seq: 1 }).lean();
+    expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    entries.forEach((entry, index) => expect(entry.prevHash).toBe(index === 0 ? '0'.repeat(64) : entries[index - 1]!.hash));
+    const heads = readdirSync(statusHeadDir(test.config.dataDir)).filter((name) => name.startsWith('head-'));
+    expect(heads.sort().at(-1)).toBe('head-000000000006.json');
+    restartCertificates();
+    for (const { certificate } of issued) expect(await verdict(certificate.code)).toMatchObject({ status: 'revoked' });
   });
 
   it('keeps one linear chain when revocations race, with its head in the key folder', async () => {
