@@ -4,6 +4,7 @@ import { canonicalJson, isRecordSignatureValid, isStatementSignatureValid, signS
 import { Certificate, isDuplicateKeyError, type CertificateDoc, type RevocationReason } from './certificate.model';
 import { certificateSettings, keyRing, type CertificateSettings } from './certificates.context';
 import { readStatusHead, writeStatusHead, type StatusHead } from './status-head';
+import { reportIntegrityProblem, type IntegrityProblem } from './status-integrity';
 import { StatusEntry, type StatusChange, type StatusEntryDoc } from './status-log.model';
 
 /**
@@ -13,16 +14,6 @@ import { StatusEntry, type StatusChange, type StatusEntryDoc } from './status-lo
  * and compares what the database says about a certificate with it. Anything that does not fit is an integrity
  * problem: the certificate is then reported as `integrity_error`, never as valid.
  */
-export type IntegrityProblem =
-  /** The database's log ends before the head kept in the key folder: an older backup, or entries deleted at the end. */
-  | 'database_older'
-  /** An entry is missing, reordered, altered, or not signed by a trusted key. */
-  | 'log_broken'
-  /** The database's log is not the one whose head the key folder holds. */
-  | 'head_mismatch'
-  /** The certificate record states another status than the log (a record rolled back to an older signed state). */
-  | 'record_disagrees';
-
 export type StatusChangeInput = {
   serial: string;
   status: StatusChange;
@@ -34,6 +25,8 @@ export type StatusChangeInput = {
 };
 export type VerifiedEntry = StatusChangeInput & { seq: number; hash: string };
 export type StatusLookup = { ok: true; entry: VerifiedEntry | null } | { ok: false; problem: IntegrityProblem };
+
+export { reportIntegrityProblem, type IntegrityProblem };
 
 const GENESIS = '0'.repeat(64);
 /** The whole chain is read and verified again at least this often, so a deletion in the middle is seen by every process. */
@@ -175,28 +168,6 @@ async function syncOnce(settings: CertificateSettings): Promise<{ problem: Integ
   // A process that stopped between its insert and its head file: the head catches up here.
   if (state.seq > (head?.seq ?? 0)) writeStatusHead(settings.dataDir, { seq: state.seq, hash: state.hash });
   return { state };
-}
-
-const MESSAGES: Record<IntegrityProblem, string> = {
-  database_older:
-    'certificate status log: the database is older than its key folder (DATA_DIR/keys/status-log has a later head): it was restored from an older backup, or log entries were deleted. Restore the newest database; until then no certificate verifies as valid',
-  log_broken: 'certificate status log: an entry is missing, out of order, altered or not signed by a trusted key',
-  head_mismatch: 'certificate status log: the database log is not the one whose head is kept in DATA_DIR/keys/status-log',
-  record_disagrees: 'certificate record states another status than the signed status log (a rolled-back record?)',
-};
-
-/** Logs an integrity problem at error level (operators must act on it). */
-export function reportIntegrityProblem(problem: IntegrityProblem, context: Record<string, unknown> = {}): void {
-  const settings = certificateSettings();
-  settings.logger?.error({ problem, headSeq: safeHeadSeq(settings), ...context }, MESSAGES[problem]);
-}
-
-function safeHeadSeq(settings: CertificateSettings): number | null {
-  try {
-    return readStatusHead(settings.dataDir)?.seq ?? null;
-  } catch {
-    return null;
-  }
 }
 
 async function sync(): Promise<{ problem: IntegrityProblem } | { state: Ledger }> {
