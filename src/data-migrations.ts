@@ -1,4 +1,5 @@
 import { migrateLegacyDrafts } from './authoring/course-draft.model';
+import { migrateLegacyLearnerFacts } from './learning/learner-fact.model';
 
 /**
  * Moves data stored by earlier versions into today's shapes, once connected and before anything else uses the
@@ -7,4 +8,5 @@ import { migrateLegacyDrafts } from './authoring/course-draft.model';
  */
 export async function runDataMigrations(log: (line: string) => void): Promise<void> {
   await migrateLegacyDrafts(log);
+  await migrateLegacyLearnerFacts(log);
 }

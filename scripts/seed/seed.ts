@@ -11,6 +11,7 @@ import { Enrolment } from '../../src/learning/enrolment.model';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';
 import { ModuleTime, ModuleVisit } from '../../src/learning/module-activity.model';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model';
+import { CourseCompleted, QuizPassed } from '../../src/learning/learner-fact.model';
 import { emptyTallies, publishTallies } from '../../src/reports/report-build';
 import { TallyFeeder } from '../../src/reports/report-collect';
 import { expectedProgress, simulateLearner, tunePersistence, type Behaviour, type SeedCourse } from './activity';
@@ -126,6 +127,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const writers = {
     users: make(User as never), enrolments: make(Enrolment as never), visits: make(ModuleVisit as never), completions: make(ModuleCompletion as never),
     times: make(ModuleTime as never), attempts: make(QuizAttempt as never), certificates: make(Certificate as never),
+    quizzesPassed: make(QuizPassed as never), coursesCompleted: make(CourseCompleted as never),
   };
   const all = Object.values(writers);
   const learnerHash = await hashPassword(randomBytes(24).toString('base64url'));
@@ -151,7 +153,17 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       for (const visit of activity.visits) write(writers.visits, feed.visit, { _id: seededObjectId(random, visit.firstVisitedAt), ...base, ...visit });
       for (const completion of activity.completions) write(writers.completions, feed.completion, { _id: seededObjectId(random, completion.completedAt), ...base, ...completion, courseVersion: course.version });
       for (const time of activity.times) write(writers.times, feed.time, { _id: seededObjectId(random, time.recordedAt), ...base, ...time });
-      for (const attempt of activity.attempts) write(writers.attempts, feed.attempt, { _id: seededObjectId(random, attempt.submittedAt), ...base, ...attempt, courseVersion: course.version, submissionKey: random.hex(12) });
+      const passed = new Set<string>();
+      for (const attempt of activity.attempts) {
+        write(writers.attempts, feed.attempt, { _id: seededObjectId(random, attempt.submittedAt), ...base, ...attempt, courseVersion: course.version, submissionKey: random.hex(12) });
+        // The learner-state facts the app writes beside attempts and completions (pages read these, reports do not);
+        // their ids come from the driver, so the random stream, and with it every other seeded value, is unchanged.
+        if (attempt.isPassed && !passed.has(attempt.moduleSlug)) {
+          passed.add(attempt.moduleSlug);
+          writers.quizzesPassed.add({ ...base, moduleSlug: attempt.moduleSlug, passedAt: attempt.submittedAt });
+        }
+      }
+      if (activity.completedAt) writers.coursesCompleted.add({ ...base, completedAt: activity.completedAt, courseVersion: course.version });
       if (activity.completedAt && certificates < options.certificates) {
         certificates += 1;
         write(writers.certificates, feed.certificate, certificateFor(random, { learnerId: String(user._id), name: user.name, courseSlug: course.slug, courseVersion: course.version, completedAt: activity.completedAt, number: certificates, seed: options.seed }));

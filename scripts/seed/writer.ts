@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { discriminatorFilter } from '../../src/learning/learner-fact.model';
 
 /**
  * Buffers documents per collection and inserts them in batches (insertMany, ordered: false, lean: no Mongoose
@@ -16,12 +17,15 @@ export class BatchWriter {
     private readonly batchSize = 5000,
   ) {}
 
+  /** The collection, or for a kind of learner fact (they share learnerFacts) the kind's own plural name. */
   get name(): string {
-    return this.model.collection.collectionName;
+    const kind = discriminatorFilter(this.model);
+    return Object.keys(kind).length ? `${this.model.modelName[0]!.toLowerCase()}${this.model.modelName.slice(1)}s` : this.model.collection.collectionName;
   }
 
+  /** Lean inserts skip Mongoose's casting, so a learner fact's kind is set here. */
   add(doc: Record<string, unknown>): void {
-    this.buffer.push(doc);
+    this.buffer.push({ ...discriminatorFilter(this.model), ...doc });
   }
 
   get isFull(): boolean {

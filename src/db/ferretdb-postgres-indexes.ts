@@ -19,7 +19,8 @@ import pg from 'pg';
 export function indexedFieldsByCollection(models = Object.values(mongoose.models)): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const model of models) {
-    const fields = new Set<string>(['_id']);
+    // Several models can share a collection (the kinds of learnerFacts are discriminators of one model).
+    const fields = new Set<string>(['_id', ...(result.get(model.collection.collectionName) ?? [])]);
     for (const [keys] of model.schema.indexes()) {
       for (const field of Object.keys(keys)) if (!field.includes('.')) fields.add(field);
     }

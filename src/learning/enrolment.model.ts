@@ -1,4 +1,5 @@
-import mongoose, { Schema, Types } from 'mongoose';
+import type { Types } from 'mongoose';
+import { learnerFactKind } from './learner-fact.model';
 
 export type EnrolmentDoc = {
   learnerId: Types.ObjectId;
@@ -12,22 +13,11 @@ export type EnrolmentDoc = {
   completedVersion?: number;
 };
 
-const enrolmentSchema = new Schema<EnrolmentDoc>(
-  {
-    learnerId: { type: Schema.Types.ObjectId, required: true },
-    courseSlug: { type: String, required: true },
-    enrolledAt: { type: Date, required: true, default: () => new Date() },
-    lastModuleSlug: String,
-    lastVisitedAt: Date,
-    completedAt: Date,
-    completedVersion: Number,
-  },
-  { collection: 'enrolments', versionKey: false },
-);
-// One enrolment per learner and course (enrol is idempotent); the learner's dashboard lists theirs.
-enrolmentSchema.index({ learnerId: 1, courseSlug: 1 }, { unique: true });
-// Reports: a course's enrolments over a date range, and its completions.
-enrolmentSchema.index({ courseSlug: 1, enrolledAt: 1 });
-enrolmentSchema.index({ courseSlug: 1, completedAt: 1 });
-
-export const Enrolment = mongoose.model<EnrolmentDoc>('Enrolment', enrolmentSchema);
+/** Enrolled in a course (kind `enrolment` of learnerFacts); the position fields are the only ones ever updated. */
+export const Enrolment = learnerFactKind<EnrolmentDoc>('Enrolment', 'enrolment', {
+  enrolledAt: { type: Date, required: true, default: () => new Date() },
+  lastModuleSlug: String,
+  lastVisitedAt: Date,
+  completedAt: Date,
+  completedVersion: Number,
+});

@@ -4,10 +4,9 @@ import type { CourseVersionDoc } from '../courses/course-version.model';
 import { Forbidden, NotFound } from '../http/errors';
 import { emitCourseCompleted } from './course-events';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model';
-import { ModuleCompletion } from './module-completion.model';
+import { CourseCompleted, findLearnerFacts, type LearnerFactDoc, type LearnerFactKind } from './learner-fact.model';
 import { ModuleTime, ModuleVisit } from './module-activity.model';
 import { recordModuleCompletion } from './progress.service';
-import { QuizAttempt } from './quiz-attempt.model';
 import { isDuplicateKey } from '../db/duplicate-key';
 
 export type ModuleState = 'not-started' | 'in-progress' | 'completed';
@@ -15,6 +14,8 @@ export type ModuleState = 'not-started' | 'in-progress' | 'completed';
 export type LearnerCourseState = {
   isEnrolled: boolean;
   enrolment?: EnrolmentDoc;
+  /** The course rule was met and recorded before (the completion event went out then). */
+  isCompletionRecorded?: boolean;
   completedModules: Set<string>;
   visitedModules: Set<string>;
   passedQuizzes: Set<string>;
@@ -55,27 +56,27 @@ export async function requireEnrolment(learnerId: string, courseSlug: string): P
   return enrolment;
 }
 
-/** Everything the course, module and dashboard pages show about one learner in one course. */
+type Fact = LearnerFactDoc & Record<string, unknown>;
+
+/** Everything the course, module and dashboard pages show about one learner in one course: one database read. */
 export async function getLearnerCourseState(learnerId: string | undefined, course: CourseVersionDoc): Promise<LearnerCourseState> {
+  return learnerStateFromFacts(course, learnerId ? await findLearnerFacts(learnerId, course.courseSlug) : []);
+}
+
+/** The learner's state in a course, from their facts in it (see learner-fact.model.ts); no database access. */
+export function learnerStateFromFacts(course: CourseVersionDoc, facts: Fact[]): LearnerCourseState {
   const requiresQuizzes = course.completion === 'modules-and-quizzes';
   const quizModules = course.modules.filter((module) => module.quiz?.questions.length).map((module) => module.slug);
   const totalUnits = course.modules.length + (requiresQuizzes ? quizModules.length : 0);
-  const empty: LearnerCourseState = {
-    isEnrolled: false, completedModules: new Set(), visitedModules: new Set(), passedQuizzes: new Set(), moduleStates: {}, doneUnits: 0, totalUnits, percent: 0, isComplete: false,
-  };
-  if (!learnerId) return empty;
-  const filter = { learnerId: objectId(learnerId), courseSlug: course.courseSlug };
-  const [enrolment, completions, visits, passes] = await Promise.all([
-    Enrolment.findOne(filter).lean<EnrolmentDoc>(),
-    ModuleCompletion.find(filter, { moduleSlug: 1, _id: 0 }).lean(),
-    ModuleVisit.find(filter, { moduleSlug: 1, _id: 0 }).lean(),
-    QuizAttempt.find({ ...filter, isPassed: true }, { moduleSlug: 1, _id: 0 }).lean(),
-  ]);
-  if (!enrolment) return empty;
+  const enrolment = facts.find((fact) => fact.kind === 'enrolment') as EnrolmentDoc | undefined;
+  if (!enrolment) {
+    return { isEnrolled: false, completedModules: new Set(), visitedModules: new Set(), passedQuizzes: new Set(), moduleStates: {}, doneUnits: 0, totalUnits, percent: 0, isComplete: false };
+  }
+  const slugsOf = (kind: LearnerFactKind) => facts.filter((fact) => fact.kind === kind).map((fact) => String(fact.moduleSlug));
   const live = new Set(course.modules.map((module) => module.slug));
-  const completedModules = new Set(completions.map((row) => row.moduleSlug).filter((slug) => live.has(slug)));
-  const visited = new Set(visits.map((row) => row.moduleSlug));
-  const passedQuizzes = new Set(passes.map((row) => row.moduleSlug).filter((slug) => quizModules.includes(slug)));
+  const completedModules = new Set(slugsOf('completion').filter((slug) => live.has(slug)));
+  const visited = new Set(slugsOf('visit'));
+  const passedQuizzes = new Set(slugsOf('quizPassed').filter((slug) => quizModules.includes(slug)));
   const moduleStates: Record<string, ModuleState> = {};
   for (const module of course.modules) {
     const quizDone = !requiresQuizzes || !module.quiz?.questions.length || passedQuizzes.has(module.slug);
@@ -87,6 +88,7 @@ export async function getLearnerCourseState(learnerId: string | undefined, cours
   return {
     isEnrolled: true,
     enrolment,
+    isCompletionRecorded: facts.some((fact) => fact.kind === 'courseCompleted') || Boolean(enrolment.completedAt),
     completedModules,
     visitedModules: visited,
     passedQuizzes,
@@ -125,35 +127,58 @@ export async function recordModuleTime(learnerId: string, courseSlug: string, mo
   await ModuleTime.create({ learnerId: objectId(learnerId), courseSlug, moduleSlug, seconds: Math.min(3600, Math.max(1, Math.round(seconds))) });
 }
 
-/** Marks a module complete for an enrolled learner; repeats are no-ops. Returns whether the course is now complete. */
+/**
+ * Marks a module complete for an enrolled learner; repeats are no-ops. Returns whether the course is now complete.
+ * Two round trips: the learner's facts (enrolment included) and the insert; the course rule is then checked on
+ * what was read plus what was written.
+ */
 export async function completeModule(learnerId: string, courseSlug: string, moduleSlug: string): Promise<{ isCourseComplete: boolean }> {
   const course = await requireLiveCourse(courseSlug);
   if (!course.modules.some((module) => module.slug === moduleSlug)) throw new NotFound();
-  await requireEnrolment(learnerId, courseSlug);
-  await recordModuleCompletion(learnerId, courseSlug, moduleSlug, course.version);
-  return evaluateCourseCompletion(learnerId, course);
+  const facts = await findLearnerFacts(learnerId, courseSlug);
+  if (!facts.some((fact) => fact.kind === 'enrolment')) throw new Forbidden('learning.notEnrolled');
+  const { isNew } = await recordModuleCompletion(learnerId, courseSlug, moduleSlug, course.version);
+  if (isNew) facts.push({ kind: 'completion', learnerId: new Types.ObjectId(learnerId), courseSlug, moduleSlug });
+  return evaluateCourseCompletion(learnerId, course, learnerStateFromFacts(course, facts));
 }
 
 /**
- * Checks the course rule on the server and, the first time it is met, marks the enrolment complete and emits the
- * completion event. Later calls find `completedAt` set and emit nothing.
+ * Checks the course rule on the server and, the first time it is met, records it and emits the completion event.
+ * "First" is decided by inserting the learner's courseCompleted fact behind its unique index: under concurrent
+ * completions exactly one insert wins (a conditional update would let several "win" on FerretDB 1.24).
  */
-export async function evaluateCourseCompletion(learnerId: string, course: CourseVersionDoc): Promise<{ isCourseComplete: boolean }> {
-  const state = await getLearnerCourseState(learnerId, course);
+export async function evaluateCourseCompletion(learnerId: string, course: CourseVersionDoc, known?: LearnerCourseState): Promise<{ isCourseComplete: boolean }> {
+  const state = known ?? (await getLearnerCourseState(learnerId, course));
   if (!state.isComplete) return { isCourseComplete: false };
-  if (state.enrolment?.completedAt) return { isCourseComplete: true };
+  if (state.isCompletionRecorded) return { isCourseComplete: true };
   const completedAt = new Date();
-  const result = await Enrolment.updateOne(
-    { learnerId: objectId(learnerId), courseSlug: course.courseSlug, completedAt: { $exists: false } },
-    { $set: { completedAt, completedVersion: course.version } },
-  );
-  if (result.modifiedCount === 1) {
-    await emitCourseCompleted({ learnerId, courseSlug: course.courseSlug, courseVersion: course.version, completedAt });
+  try {
+    await CourseCompleted.create({ learnerId: objectId(learnerId), courseSlug: course.courseSlug, completedAt, courseVersion: course.version });
+  } catch (error) {
+    if (isDuplicateKey(error)) return { isCourseComplete: true };
+    throw error;
   }
+  // Only the winner gets here: the enrolment's copy (dashboard, reports) has one writer.
+  await Enrolment.updateOne({ learnerId: objectId(learnerId), courseSlug: course.courseSlug }, { $set: { completedAt, completedVersion: course.version } });
+  await emitCourseCompleted({ learnerId, courseSlug: course.courseSlug, courseVersion: course.version, completedAt });
   return { isCourseComplete: true };
 }
 
-/** The learner's enrolments, newest activity first (dashboard). */
-export function listEnrolments(learnerId: string): Promise<EnrolmentDoc[]> {
-  return Enrolment.find({ learnerId: objectId(learnerId) }).sort({ lastVisitedAt: -1, enrolledAt: -1 }).limit(100).lean<EnrolmentDoc[]>();
+export type EnrolledCourse = { course: CourseVersionDoc; enrolment: EnrolmentDoc; state: LearnerCourseState };
+
+/**
+ * The learner's live courses with their state, newest activity first (dashboard, catalogue): all their facts in one
+ * read, grouped by course here.
+ */
+export async function listEnrolledCourses(learnerId: string): Promise<EnrolledCourse[]> {
+  const byCourse = new Map<string, Fact[]>();
+  for (const fact of await findLearnerFacts(learnerId)) byCourse.set(fact.courseSlug, [...(byCourse.get(fact.courseSlug) ?? []), fact]);
+  const rows: EnrolledCourse[] = [];
+  for (const [courseSlug, facts] of byCourse) {
+    const course = await getLiveCourse(courseSlug);
+    const state = course ? learnerStateFromFacts(course, facts) : undefined;
+    if (course && state?.enrolment) rows.push({ course, enrolment: state.enrolment, state });
+  }
+  const activity = (row: EnrolledCourse) => new Date(row.enrolment.lastVisitedAt ?? row.enrolment.enrolledAt).getTime();
+  return rows.sort((a, b) => activity(b) - activity(a));
 }

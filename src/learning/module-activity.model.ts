@@ -1,23 +1,13 @@
 import mongoose, { Schema, Types } from 'mongoose';
+import { learnerFactKind } from './learner-fact.model';
 
 export type ModuleVisitDoc = { learnerId: Types.ObjectId; courseSlug: string; moduleSlug: string; firstVisitedAt: Date };
 
-/** First visit of a module by a learner ("in progress"); insert-only, one per learner and module. */
-const moduleVisitSchema = new Schema<ModuleVisitDoc>(
-  {
-    learnerId: { type: Schema.Types.ObjectId, required: true },
-    courseSlug: { type: String, required: true },
-    moduleSlug: { type: String, required: true },
-    firstVisitedAt: { type: Date, required: true, default: () => new Date() },
-  },
-  { collection: 'moduleVisits', versionKey: false },
-);
-// The learner's state in a course (course and module pages); exactly-once first visit.
-moduleVisitSchema.index({ learnerId: 1, courseSlug: 1, moduleSlug: 1 }, { unique: true });
-// Reports: how many learners started each module.
-moduleVisitSchema.index({ courseSlug: 1, moduleSlug: 1 });
-
-export const ModuleVisit = mongoose.model<ModuleVisitDoc>('ModuleVisit', moduleVisitSchema);
+/** First visit of a module by a learner ("in progress"): kind `visit` of learnerFacts, one per learner and module. */
+export const ModuleVisit = learnerFactKind<ModuleVisitDoc>('ModuleVisit', 'visit', {
+  moduleSlug: { type: String, required: true },
+  firstVisitedAt: { type: Date, required: true, default: () => new Date() },
+});
 
 export type ModuleTimeDoc = { learnerId: Types.ObjectId; courseSlug: string; moduleSlug: string; seconds: number; recordedAt: Date };
 

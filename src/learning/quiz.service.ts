@@ -2,7 +2,8 @@ import { Types } from 'mongoose';
 import type { QuizQuestion } from '../courses/course-types';
 import type { StoredModule } from '../courses/course-version.model';
 import { Forbidden, NotFound } from '../http/errors';
-import { evaluateCourseCompletion, requireEnrolment, requireLiveCourse } from './learning.service';
+import { findLearnerFacts, QuizPassed } from './learner-fact.model';
+import { evaluateCourseCompletion, learnerStateFromFacts, requireEnrolment, requireLiveCourse } from './learning.service';
 import { QuizAttempt, type AnswerRecord, type QuizAttemptDoc } from './quiz-attempt.model';
 import { isDuplicateKey } from '../db/duplicate-key';
 
@@ -41,15 +42,15 @@ export async function findQuiz(courseSlug: string, moduleSlug: string) {
 
 export type QuizHistory = { attempts: number; best?: QuizAttemptDoc; last?: QuizAttemptDoc; attemptsLeft: number | undefined };
 
-/** Attempts so far, best and last scores, and retakes left (undefined = unlimited). */
+/** Attempts so far, best and last scores, and retakes left (undefined = unlimited): one read. */
 export async function getQuizHistory(learnerId: string, courseSlug: string, moduleSlug: string, maxAttempts: number): Promise<QuizHistory> {
-  const filter = { learnerId: new Types.ObjectId(learnerId), courseSlug, moduleSlug };
-  const [attempts, best, last] = await Promise.all([
-    QuizAttempt.countDocuments(filter),
-    QuizAttempt.findOne(filter).sort({ score: -1, attemptNumber: 1 }).lean<QuizAttemptDoc>(),
-    QuizAttempt.findOne(filter).sort({ attemptNumber: -1 }).lean<QuizAttemptDoc>(),
-  ]);
-  return { attempts, best: best ?? undefined, last: last ?? undefined, attemptsLeft: maxAttempts > 0 ? Math.max(0, maxAttempts - attempts) : undefined };
+  return historyOf(await QuizAttempt.find({ learnerId: new Types.ObjectId(learnerId), courseSlug, moduleSlug }).lean<QuizAttemptDoc[]>(), maxAttempts);
+}
+
+function historyOf(attempts: QuizAttemptDoc[], maxAttempts: number): QuizHistory {
+  const byNumber = [...attempts].sort((a, b) => a.attemptNumber - b.attemptNumber);
+  const best = byNumber.reduce<QuizAttemptDoc | undefined>((top, attempt) => (!top || attempt.score > top.score ? attempt : top), undefined);
+  return { attempts: attempts.length, best, last: byNumber.at(-1), attemptsLeft: maxAttempts > 0 ? Math.max(0, maxAttempts - attempts.length) : undefined };
 }
 
 /** The quiz of a module for an enrolled learner (answers are not part of what the page prints). */
@@ -72,15 +73,18 @@ export async function submitQuizAttempt(input: {
   answers: SubmittedAnswers;
 }): Promise<{ attempt: QuizAttemptDoc; isNew: boolean; isCourseComplete: boolean }> {
   const { course, questions } = await findQuiz(input.courseSlug, input.moduleSlug);
-  await requireEnrolment(input.learnerId, input.courseSlug);
   const learnerId = new Types.ObjectId(input.learnerId);
+  // The learner's facts in the course (enrolment, quizzes passed…) in one read, then this quiz's attempts in one.
+  const facts = await findLearnerFacts(learnerId, input.courseSlug);
+  if (!facts.some((fact) => fact.kind === 'enrolment')) throw new Forbidden('learning.notEnrolled');
   const filter = { learnerId, courseSlug: input.courseSlug, moduleSlug: input.moduleSlug };
   const { answers, score } = gradeQuiz(questions, input.answers);
 
   for (let tries = 0; tries < 20; tries += 1) {
-    const repeated = await QuizAttempt.findOne({ learnerId, submissionKey: input.submissionKey }).lean<QuizAttemptDoc>();
+    const earlier = await QuizAttempt.find(filter).lean<QuizAttemptDoc[]>();
+    const repeated = earlier.find((attempt) => attempt.submissionKey === input.submissionKey);
     if (repeated) return { attempt: repeated, isNew: false, isCourseComplete: false };
-    const attempts = await QuizAttempt.countDocuments(filter);
+    const attempts = earlier.length;
     if (course.maxQuizAttempts > 0 && attempts >= course.maxQuizAttempts) throw new Forbidden('quiz.noAttemptsLeft');
     const attempt: QuizAttemptDoc = {
       ...filter,
@@ -98,7 +102,15 @@ export async function submitQuizAttempt(input: {
       if (isDuplicateKey(error)) continue; // a concurrent submission took this number or this key: look again
       throw error;
     }
-    const completion = attempt.isPassed ? await evaluateCourseCompletion(input.learnerId, course) : { isCourseComplete: false };
+    if (!attempt.isPassed) return { attempt, isNew: true, isCourseComplete: false };
+    // The first pass of this quiz becomes a fact of its own, read with the rest of the learner's state.
+    if (!facts.some((fact) => fact.kind === 'quizPassed' && fact.moduleSlug === input.moduleSlug)) {
+      await QuizPassed.create({ ...filter, passedAt: attempt.submittedAt }).catch((error: unknown) => {
+        if (!isDuplicateKey(error)) throw error;
+      });
+      facts.push({ kind: 'quizPassed', ...filter });
+    }
+    const completion = await evaluateCourseCompletion(input.learnerId, course, learnerStateFromFacts(course, facts));
     return { attempt, isNew: true, isCourseComplete: completion.isCourseComplete };
   }
   throw new Error('quiz attempt could not be recorded after repeated conflicts');

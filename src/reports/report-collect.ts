@@ -6,6 +6,7 @@ import { Enrolment } from '../learning/enrolment.model';
 import { ModuleCompletion } from '../learning/module-completion.model';
 import { ModuleTime, ModuleVisit } from '../learning/module-activity.model';
 import { QuizAttempt } from '../learning/quiz-attempt.model';
+import { discriminatorFilter } from '../learning/learner-fact.model';
 
 type Document = mongo.Document;
 
@@ -88,16 +89,19 @@ export class CourseTally {
 
 export type ScanProgress = (collection: string, documents: number, ms: number) => void;
 
-async function scan(collection: mongo.Collection, projection: Document, onDocument: (doc: Document) => void, progress?: ScanProgress): Promise<void> {
+/** A model's whole collection, or one kind of learner fact (they share learnerFacts). */
+type Source = { collection: mongo.Collection; schema: unknown; modelName: string };
+
+async function scan(model: Source, projection: Document, onDocument: (doc: Document) => void, progress?: ScanProgress): Promise<void> {
   const started = Date.now();
   let count = 0;
-  // No filter on purpose: the report covers every course, and on FerretDB's SQLite backend any filter other than
-  // a lone _id is evaluated after reading the whole table anyway.
-  for await (const doc of collection.find({}, { projection, batchSize: 5000 })) {
+  // Every course at once: the report covers them all. Only the kind is filtered (an equality FerretDB pushes down).
+  const filter = discriminatorFilter(model);
+  for await (const doc of model.collection.find(filter, { projection, batchSize: 5000 })) {
     onDocument(doc);
     count += 1;
   }
-  progress?.(collection.collectionName, count, Date.now() - started);
+  progress?.(model.modelName, count, Date.now() - started);
 }
 
 const hex = (value: unknown) => String(value);
@@ -201,15 +205,15 @@ export class TallyFeeder {
 /** Reads every collection once and fills one tally per course; returns the profiles of enrolled learners. */
 export async function collectTallies(tallies: Map<string, CourseTally>, progress?: ScanProgress): Promise<Map<string, Profile>> {
   const feed = new TallyFeeder(tallies);
-  await scan(Enrolment.collection, { learnerId: 1, courseSlug: 1, enrolledAt: 1, completedAt: 1 }, feed.enrolment, progress);
+  await scan(Enrolment, { learnerId: 1, courseSlug: 1, enrolledAt: 1, completedAt: 1 }, feed.enrolment, progress);
   for (const tally of tallies.values()) tally.allocate();
   // One collection at a time: reading them concurrently was slower here (FerretDB contends on SQLite) and a getMore
   // then waited past the driver's 30 s socket timeout.
-  await scan(User.collection, { name: 1, email: 1, profile: 1 }, feed.user, progress);
-  await scan(ModuleVisit.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1 }, feed.visit, progress);
-  await scan(ModuleCompletion.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1 }, feed.completion, progress);
-  await scan(ModuleTime.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1 }, feed.time, progress);
-  await scan(QuizAttempt.collection, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1 }, feed.attempt, progress);
-  await scan(Certificate.collection, { learnerId: 1, courseSlug: 1, status: 1 }, feed.certificate, progress);
+  await scan(User, { name: 1, email: 1, profile: 1 }, feed.user, progress);
+  await scan(ModuleVisit, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1 }, feed.visit, progress);
+  await scan(ModuleCompletion, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1 }, feed.completion, progress);
+  await scan(ModuleTime, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1 }, feed.time, progress);
+  await scan(QuizAttempt, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1 }, feed.attempt, progress);
+  await scan(Certificate, { learnerId: 1, courseSlug: 1, status: 1 }, feed.certificate, progress);
   return feed.profiles;
 }

@@ -41,7 +41,7 @@ describe('backup and restore', () => {
     const manifest = await writeBackup(path.join(dir, 'b1'), { publicKeysDir: keysDir });
     expect(manifest.publicKeys).toBe(true);
     expect(manifest.collections.find((c) => c.name === 'courseVersions')?.documents).toBe(shippedCourseSlugs().length);
-    const firstLine = readFileSync(path.join(dir, 'b1', 'collections', 'moduleCompletions.jsonl'), 'utf8').split('\n')[0]!;
+    const firstLine = readFileSync(path.join(dir, 'b1', 'collections', 'learnerFacts.jsonl'), 'utf8').split('\n')[0]!;
     expect(firstLine).toContain('"$oid"');
     expect(firstLine).toContain('"$date"');
 

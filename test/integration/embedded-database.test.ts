@@ -204,7 +204,7 @@ describe('data from an earlier version (FerretDB on SQLite)', () => {
       const client = await mongoose.mongo.MongoClient.connect(readOwner(dataDir).uri);
       try {
         expect(await client.db().collection('users').countDocuments()).toBe(3);
-        expect(await client.db().collection('moduleCompletions').countDocuments({ courseSlug: 'moved-course' })).toBe(9);
+        expect(await client.db().collection('learnerFacts').countDocuments({ kind: 'completion', courseSlug: 'moved-course' })).toBe(9);
         expect(await client.db().collection('certificates').countDocuments()).toBe(3);
       } finally {
         await client.close();

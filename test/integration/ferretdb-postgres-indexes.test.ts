@@ -15,7 +15,7 @@ import { testDatabaseName, testDatabaseUri } from '../support/test-app';
 describe('GIN indexes derived from the models', () => {
   it('covers _id and every top-level field the models index, per collection', () => {
     const fields = indexedFieldsByCollection();
-    expect(fields.get('moduleCompletions')).toEqual(expect.arrayContaining(['_id', 'learnerId', 'courseSlug', 'moduleSlug']));
+    expect(fields.get('learnerFacts')).toEqual(expect.arrayContaining(['_id', 'kind', 'learnerId', 'courseSlug', 'moduleSlug']));
     expect(fields.get('users')).toEqual(expect.arrayContaining(['_id', 'email']));
     for (const list of fields.values()) expect(list.every((field) => !field.includes('.'))).toBe(true);
   });
@@ -62,9 +62,9 @@ const postgresUrl = process.env.TEST_POSTGRES_URL;
   const hotQueries: [string, string, Record<string, unknown>][] = [
     ['session by id', 'sessions', { _id: 'a-session-id' }],
     ['user by email', 'users', { email: 'someone@example.org' }],
-    ['learner progress: completions', 'moduleCompletions', { learnerId, courseSlug: 'selling-to-the-un' }],
-    ['learner progress: enrolment', 'enrolments', { learnerId, courseSlug: 'selling-to-the-un' }],
-    ['learner progress: passed quizzes', 'quizAttempts', { learnerId, courseSlug: 'selling-to-the-un' }],
+    ['learner state in a course (one read)', 'learnerFacts', { learnerId, courseSlug: 'selling-to-the-un' }],
+    ['learner state in all courses (dashboard)', 'learnerFacts', { learnerId }],
+    ['quiz attempts of a learner', 'quizAttempts', { learnerId, courseSlug: 'selling-to-the-un', moduleSlug: 'm' }],
     ['certificate by code', 'certificates', { code: 'ABCD-EFGH-JKMN-PQRS-TVWX' }],
     ['course version', 'courseVersions', { courseSlug: 'selling-to-the-un', version: 3 }],
   ];
