@@ -92,6 +92,8 @@ certificateSchema.index({ issueKey: 1 }, { unique: true });
 certificateSchema.index({ learnerId: 1, issuedAt: -1 });
 // The admin list, newest first.
 certificateSchema.index({ issuedAt: -1 });
+// Issuing checks that no other certificate holds the status list bit it reserved (status-list.service.ts).
+certificateSchema.index({ statusList: 1, statusListIndex: 1 });
 
 export const Certificate = mongoose.model<CertificateDoc>('Certificate', certificateSchema);
 

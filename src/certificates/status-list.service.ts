@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { isDuplicateKeyError, StatusListIndex, type StatusListIndexDoc } from './certificate.model';
+import { Certificate, isDuplicateKeyError, StatusListIndex, type StatusListIndexDoc } from './certificate.model';
 import { certificateSettings, credentialKeys } from './certificates.context';
 import { buildStatusListCredential, signVerifiableCredential, STATUS_LIST_BITS } from './credential';
 import { verifiedStatusChanges, type IntegrityProblem } from './status-log.service';
@@ -15,11 +15,17 @@ export const STATUS_LIST_PATTERN = /^(legacy-)?\d{4}$/;
 export async function reserveStatusBit(serial: string, list: string): Promise<StatusListIndexDoc> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     const existing = await StatusListIndex.findOne({ serial }).lean<StatusListIndexDoc>();
-    if (existing) return existing;
+    if (existing) {
+      // The allocation table is not signed: a bit another certificate already holds (its reservation deleted and
+      // re-inserted through the database) would make revoking one mark both. Such a reservation is dropped.
+      if (!(await Certificate.exists({ statusList: existing.list, statusListIndex: existing.index, serial: { $ne: serial } }))) return existing;
+      certificateSettings().logger?.error({ serial, list: existing.list, index: existing.index }, 'status list bit already held by another certificate: reserving another');
+      await StatusListIndex.deleteOne({ serial });
+      continue;
+    }
     const index = randomInt(0, STATUS_LIST_BITS * 2 ** Math.floor(attempt / 10));
     try {
       await StatusListIndex.create({ list, index, serial });
-      return { list, index, serial };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }

@@ -3,8 +3,9 @@ import { gunzipSync } from 'node:zlib';
 import { createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import request from 'supertest';
 import { revokeCertificate } from '../../src/certificates/certificate-admin.service';
-import { Certificate } from '../../src/certificates/certificate.model';
+import { Certificate, StatusListIndex } from '../../src/certificates/certificate.model';
 import { issueCertificate, type CertificateView } from '../../src/certificates/certificates.service';
+import { reserveStatusBit } from '../../src/certificates/status-list.service';
 import { importCourses } from '../../src/courses/course-importer';
 import type { Agent } from '../support/agents';
 import { signedInUser } from '../support/learners';
@@ -148,6 +149,16 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
       expect(statusBit(after.credential.credentialSubject.encodedList, index).bit).toBe(1);
       const bystanderIndex = (await Certificate.findOne({ serial: bystander.certificate.serial }).lean())!.statusListIndex!;
       expect(statusBit(after.credential.credentialSubject.encodedList, bystanderIndex).bit).toBe(0);
+    });
+
+    it('never gives a new certificate a bit another certificate holds, even when the allocation table was edited', async () => {
+      const { certificate } = await issue('Bit Holder');
+      const held = (await Certificate.findOne({ serial: certificate.serial }).lean())!;
+      // A database writer frees the bit and hands it to the next serial.
+      await StatusListIndex.collection.deleteOne({ serial: certificate.serial });
+      await StatusListIndex.collection.insertOne({ list: held.statusList!, index: held.statusListIndex!, serial: 'PA-2099-000001' });
+      const reserved = await reserveStatusBit('PA-2099-000001', held.statusList!);
+      expect(reserved.index).not.toBe(held.statusListIndex);
     });
 
     it('answers 404 for a list name that is not one', async () => {
