@@ -7,7 +7,8 @@ import type { Logger } from './logger';
 import { buildApp } from './app';
 import { importCourses } from './courses/course-importer';
 import { runDataMigrations } from './data-migrations';
-import { startRateLimitSync } from './http/rate-limit-sync';
+import { checkCourseChanges } from './courses/course-changes';
+import { startSharedSync, syncRateLimits } from './http/rate-limit-sync';
 
 export type RunningServer = {
   app: Express;
@@ -82,8 +83,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);
 
   const app = buildApp({ config, logger });
-  // Rate-limit counts are shared with the app's other processes through the database, once a second.
-  const stopRateLimitSync = startRateLimitSync((error) => logger.warn({ err: error }, 'rate-limit sync failed; limits are per process until it recovers'));
+  // What the app's processes share goes through the database once a second: rate-limit counts, course publications.
+  const stopSharedSync = startSharedSync([syncRateLimits, checkCourseChanges], (error) => logger.warn({ err: error }, 'shared-state sync failed; it is retried every second'));
   // Header size is capped (431 beyond it); slow clients are cut off by the timeouts below.
   const server = http.createServer({ maxHeaderSize: 16 * 1024 }, app);
   server.headersTimeout = 20000;
@@ -107,7 +108,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     shutdown(reason) {
       stopping ??= (async () => {
         logger.info({ reason }, 'shutting down');
-        stopRateLimitSync();
+        stopSharedSync();
         await shutdownGracefully({ server, connection, database, logger, timeoutMs: config.shutdownTimeoutMs, pending: startupImport });
         logger.info('shutdown complete');
       })();

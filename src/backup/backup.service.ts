@@ -4,7 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { once } from 'node:events';
 import mongoose from 'mongoose';
-import { forgetCourseDirectory } from '../courses/course-directory';
+import { announceCourseChange } from '../courses/course-changes';
 
 const { EJSON } = mongoose.mongo.BSON;
 
@@ -84,6 +84,7 @@ export async function restoreBackup(inDir: string, options: { uploadsDir?: strin
   if (manifest.uploads && options.uploadsDir) await cp(path.join(inDir, 'uploads'), options.uploadsDir, { recursive: true });
   // Old certificates stay verifiable after a restore even when the signing key changed: their public keys come back.
   if (manifest.publicKeys && options.publicKeysDir) await cp(path.join(inDir, 'public-keys'), options.publicKeysDir, { recursive: true });
-  forgetCourseDirectory();
+  // A restore made beside a running app (the tools share its database) must reach the app's course heads too.
+  await announceCourseChange('*').catch(() => undefined);
   return manifest;
 }

@@ -4,6 +4,7 @@ import { CourseAsset } from './course-asset.model';
 import { CourseVersion, type CourseVersionDoc } from './course-version.model';
 import type { LoadedCourse } from './course-types';
 import { isDuplicateKey } from '../db/duplicate-key';
+import { announceCourseChange } from './course-changes';
 
 export type PublishOutcome = { status: 'created' | 'updated' | 'unchanged'; version: number };
 
@@ -101,5 +102,8 @@ export async function publishCourseVersion(
   } finally {
     forgetCourseDirectory();
   }
+  // Other processes drop their copy of the course heads within a second (course-changes.ts); if this write fails
+  // (the database just went away), their copy expires on its own within seconds.
+  await announceCourseChange(course.slug).catch(() => undefined);
   return { status: current ? 'updated' : 'created', version };
 }

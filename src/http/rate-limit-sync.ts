@@ -47,16 +47,22 @@ export async function forgetOldRateLimitHits(now = Date.now()): Promise<void> {
   await RateLimitHit.deleteMany({ at: { $lt: new Date(now - 2 * 60 * 60 * 1000) } });
 }
 
-/** Syncs every `everyMs` while the database is connected (unref'd; returns a stop function). */
-export function startRateLimitSync(onError: (error: unknown) => void, everyMs = 1000): () => void {
+/**
+ * Runs `tasks` one after another every `everyMs` while the database is connected, never two rounds at once
+ * (unref'd; returns a stop function). The app uses it for what its processes share: rate-limit counts and course
+ * publications.
+ */
+export function startSharedSync(tasks: (() => Promise<unknown>)[], onError: (error: unknown) => void, everyMs = 1000): () => void {
   let running = false;
   let ticks = 0;
   const timer = setInterval(() => {
     if (running || mongoose.connection.readyState !== 1) return;
     running = true;
     ticks += 1;
-    syncRateLimits()
-      .then(() => (ticks % 600 === 0 ? forgetOldRateLimitHits() : undefined))
+    (async () => {
+      for (const task of tasks) await task();
+      if (ticks % 600 === 0) await forgetOldRateLimitHits();
+    })()
       .catch(onError)
       .finally(() => (running = false));
   }, everyMs);

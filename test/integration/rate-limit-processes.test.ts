@@ -1,10 +1,12 @@
 /**
- * Two app processes on one database behave as one for rate limits: the counts are shared through the database
- * (insert-only, synced every second), so behind N processes the limit is not N times higher.
+ * Two app processes on one database behave as one: rate-limit counts are shared through the database (insert-only,
+ * synced every second), so behind N processes the limit is not N times higher; and a publication announced in the
+ * database reaches every process's in-memory course list within about a second.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import { findFreePort } from '../../src/db/embedded-server';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { testDatabaseName, testDatabaseUri } from '../support/test-app';
@@ -12,12 +14,12 @@ import { testDatabaseName, testDatabaseUri } from '../support/test-app';
 const LIMIT = 6;
 const SYNC_WAIT_MS = 2500;
 
-describe('rate limits across two processes', () => {
+describe('two processes on one database', () => {
   const dirs: string[] = [];
   const servers: ServerProcess[] = [];
   const ports: number[] = [];
+  const uri = new URL(testDatabaseUri());
   beforeAll(async () => {
-    const uri = new URL(testDatabaseUri());
     uri.pathname = `/${testDatabaseName('ratelimit')}`;
     for (let i = 0; i < 2; i += 1) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'pa-ratelimit-'));
@@ -53,4 +55,21 @@ describe('rate limits across two processes', () => {
     await new Promise((resolve) => setTimeout(resolve, SYNC_WAIT_MS));
     expect(await verify(ports[0]!)).toBe(429);
   }, 90000);
+
+  it('a course published elsewhere shows in both within about a second (not after the 5 s cache)', async () => {
+    const home = (port: number) => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
+    for (const port of ports) await home(port); // both processes have just loaded their course list
+    const client = await mongoose.mongo.MongoClient.connect(uri.toString());
+    try {
+      await client.db().collection('courses').insertOne({
+        slug: 'announced-course', title: { en: 'Announced course', zh: '已发布课程' }, summary: { en: 'Published elsewhere', zh: '在别处发布' },
+        level: 'beginner', minutes: 10, moduleCount: 1, isPublished: true, currentVersion: 1, contentHash: 'x', sortOrder: 0,
+      });
+      await client.db().collection('courseChanges').insertOne({ courseSlug: 'announced-course', at: new Date() });
+    } finally {
+      await client.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    for (const port of ports) expect(await home(port)).toContain('Announced course');
+  }, 30000);
 });
