@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { writeBackup, restoreBackup } from '../../src/backup/backup.service';
-import { revokeCertificate } from '../../src/certificates/certificate-admin.service';
+import { correctCertificateName, revokeCertificate } from '../../src/certificates/certificate-admin.service';
 import { Certificate } from '../../src/certificates/certificate.model';
 import { configureCertificates } from '../../src/certificates/certificates.context';
 import { issueCertificate, type CertificateView } from '../../src/certificates/certificates.service';
@@ -103,6 +103,16 @@ describe('certificate status log', () => {
     // A process started afterwards says the same.
     restartCertificates();
     expect(await verdict(certificate.code)).toMatchObject({ status: 'integrity_error' });
+  });
+
+  it('a corrected (superseded) certificate rolled back to its valid state reads integrity_error too', async () => {
+    const { certificate } = await issue('Misspeled Name');
+    const signature = certificate.signature.value;
+    const corrected = await correctCertificateName(ADMIN, { serial: certificate.serial, name: 'Misspelled Name' });
+    expect(typeof corrected).not.toBe('string');
+    expect(await verdict(certificate.code)).toMatchObject({ status: 'superseded' });
+    await Certificate.collection.updateOne({ serial: certificate.serial }, { $set: { status: 'valid', supersededAt: null, supersededBy: null, 'signature.value': signature } });
+    expect(await verdict(certificate.code)).toMatchObject({ status: 'integrity_error', integrity: 'record_disagrees' });
   });
 
   it('deleting the revocation entry (with the rollback) reads integrity_error, in this process and in a new one', async () => {
