@@ -229,6 +229,7 @@ async function main(): Promise<void> {
     if (response.status !== 200) throw new Error(`course report answered ${response.status}`);
   });
   const appRssMb = rssMb(app.pid!);
+  const memoryAfter = ((await (await fetch(`${base}/internal/db-commands`)).json()) as { memoryMb: Record<string, unknown> }).memoryMb;
 
   // Statelessness: a second process on another port serves the same signed-in learner (session in MongoDB); both
   // are driven at once, 25 connections each, and their throughputs add up.
@@ -315,6 +316,7 @@ async function main(): Promise<void> {
     course_report_single_ms: { median: Number(reportMs[10]!.toFixed(1)), max: Number(reportMs[19]!.toFixed(1)) },
     pdf_median_ms: Number(times[Math.floor(times.length / 2)]!.toFixed(1)),
     rss_mb: appRssMb,
+    memory_after_mb: memoryAfter,
     cold_start_ms: coldStartMs,
     lost_updates: lostUpdates,
     doubled_updates: doubled,

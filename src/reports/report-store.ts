@@ -8,8 +8,9 @@ import { decodeRow, type LearnerRow, type ReportSummary } from './report-types';
  * Storage of report snapshots. Parts are immutable once written (a rebuild writes a new snapshot id), so what has
  * been read and parsed is kept in memory, bounded by size, and never needs invalidating.
  */
-// Counted in characters of the stored strings; parsed values take about three times as much memory.
-const cache = new LruCache<unknown>(32 * 1024 * 1024);
+// Counted in characters of the stored strings; parsed values take about three times as much memory, so 16 M
+// characters is about 50 MB of heap (32 M made the report cache the largest part of the app's memory).
+const cache = new LruCache<unknown>(16 * 1024 * 1024);
 
 /** A snapshot whose head has been read: enough to read any of its parts. */
 export type LoadedSnapshot = { parts: PublishedSnapshot; summary: ReportSummary };
