@@ -13,6 +13,7 @@
  */
 import type { Express } from 'express';
 import { CourseDraft } from '../../src/authoring/course-draft.model';
+import { credentialKeys } from '../../src/certificates/certificates.context';
 import { Enrolment } from '../../src/learning/enrolment.model';
 import { ACTORS, type Actor, type SecurityFixtures } from './security-fixtures';
 
@@ -197,6 +198,9 @@ export const ROUTES: RouteCase[] = [
 
   // Certificates and verification
   { method: 'GET', pattern: '/.well-known/certificate-keys.json', expect: everyone(200), fuzz: { skip: 'no input' } },
+  // The credential key's own URL (a credential's `kid`) and the public status list: public, like the key set.
+  { method: 'GET', pattern: '/.well-known/certificate-keys/:kid.json', params: () => ({ kid: credentialKeys().current.kid }), expect: everyone(200) },
+  { method: 'GET', pattern: '/credentials/status/:list', params: () => ({ list: String(new Date().getUTCFullYear()) }), expect: everyone(200) },
   { method: 'GET', pattern: '/verify', expect: everyone(200), fuzz: { query: ['code'] } },
   { method: 'GET', pattern: '/verify/:code', params: (f) => ({ code: f.certificate.code }), expect: everyone(200) },
   { method: 'POST', pattern: '/verify/pdf', multipart: { field: 'file' }, expect: everyone(400) },

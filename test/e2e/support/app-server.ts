@@ -23,7 +23,11 @@ export async function startE2eServer(label: string): Promise<E2eServer> {
   const uri = new URL(testDatabaseUri());
   uri.pathname = `/${testDatabaseName(label)}`;
   const port = await findFreePort();
-  const server = spawnServer({ MONGODB_URI: uri.toString(), DATA_DIR: dataDir, PORT: String(port), COURSES_DIR: coursesDir, BASE_URL: `http://127.0.0.1:${port}` });
+  // Development mode: production refuses to start without an SMTP server, and these journeys read the app's mail
+  // from DATA_DIR/mail, where it goes when no SMTP_URL is set.
+  const server = spawnServer({
+    MONGODB_URI: uri.toString(), DATA_DIR: dataDir, PORT: String(port), COURSES_DIR: coursesDir, BASE_URL: `http://127.0.0.1:${port}`, NODE_ENV: 'development', SMTP_URL: '',
+  });
   await server.waitForLog('Procurement Academy is listening');
   const base = `http://127.0.0.1:${port}`;
   for (let tries = 0; tries < 100 && (await fetch(`${base}/courses/e2e-course`)).status !== 200; tries += 1) {
