@@ -4,12 +4,15 @@ import { parseCode } from './certificate-code';
 import { SERIAL_PATTERN, statusBitOf } from './certificate-format';
 import { isRecordSignatureValid, signRecord } from './certificate-signature';
 import { Certificate, type CertificateDoc, type RevocationReason } from './certificate.model';
-import { keyRing } from './certificates.context';
+import { certificateSettings, keyRing } from './certificates.context';
 import { auditSnapshot, createCertificate, searchableName } from './certificates.service';
 import { appendStatusChange, reportIntegrityProblem, statusEntryFor, type StatusChangeInput, type VerifiedEntry } from './status-log.service';
 
 export type { Actor };
 export type AdminFailure = 'not_found' | 'not_valid' | 'invalid_record' | 'same_name' | 'integrity_error';
+
+/** How long a logged status change may wait for its record update before it counts as left by a stopped process. */
+const STALE_CHANGE_MS = 60_000;
 
 /**
  * A stored certificate the actor may change: it exists, the actor manages its course (admins: every course;
@@ -28,8 +31,12 @@ async function changeable(actor: Actor, serial: string): Promise<CertificateDoc 
     return 'integrity_error';
   }
   if (lookup.entry) {
-    // Logged but the record not yet updated (the process stopped in between): finish that change now.
-    if (doc.status === 'valid') await applyStatus(doc, lookup.entry);
+    // Logged but the record still valid. Within a minute that is a change in progress (its own request writes the
+    // record); older, the process that logged it stopped before writing the record: finish that change now.
+    if (doc.status === 'valid' && Date.now() - lookup.entry.at.getTime() > STALE_CHANGE_MS) {
+      certificateSettings().logger?.warn({ serial, seq: lookup.entry.seq }, 'certificate record completed from the status log');
+      await applyStatus(doc, lookup.entry);
+    }
     return 'not_valid';
   }
   return doc.status === 'valid' ? doc : 'not_valid';
@@ -55,10 +62,8 @@ async function applyStatus(doc: CertificateDoc, entry: VerifiedEntry, note: stri
 async function changeStatus(doc: CertificateDoc, change: StatusChangeInput, note: string | null = null): Promise<CertificateDoc | AdminFailure> {
   const appended = await appendStatusChange(change);
   if (!appended.ok) return 'integrity_error';
-  if (!appended.isNew) {
-    await applyStatus(doc, appended.entry);
-    return 'not_valid';
-  }
+  // Another request changed it first; that request writes the record (a refused request writes nothing).
+  if (!appended.isNew) return 'not_valid';
   return applyStatus(doc, appended.entry, note);
 }
 

@@ -115,6 +115,17 @@ describe('certificate status log', () => {
     expect(await verdict(certificate.code)).toMatchObject({ status: 'integrity_error', integrity: 'record_disagrees' });
   });
 
+  it('a revocation logged by a process that stopped before writing the record is completed by the next attempt', async () => {
+    const { certificate } = await issue('Half Revoked');
+    const signature = certificate.signature.value;
+    // Logged two minutes ago, and the record update lost with the process (the record is still the valid one).
+    await revokeCertificate(ADMIN, { serial: certificate.serial, reason: 'issued-in-error', note: '' }, new Date(Date.now() - 120_000));
+    await rollBack(certificate.serial, signature);
+    expect(await verdict(certificate.code)).toMatchObject({ status: 'integrity_error', integrity: 'record_disagrees' });
+    expect(await revokeCertificate(ADMIN, { serial: certificate.serial, reason: 'other', note: '' })).toBe('not_valid');
+    expect(await verdict(certificate.code)).toMatchObject({ status: 'revoked', revocationReason: 'issued-in-error' });
+  });
+
   it('deleting the revocation entry (with the rollback) reads integrity_error, in this process and in a new one', async () => {
     const first = await issue('First Revoked');
     const second = await issue('Second Revoked');
