@@ -32,7 +32,7 @@ const GENESIS = '0'.repeat(64);
 /** The whole chain is read and verified again at least this often, so a deletion in the middle is seen by every process. */
 const FULL_CHECK_MS = 60_000;
 
-type Ledger = { seq: number; hash: string; hashes: string[]; bySerial: Map<string, VerifiedEntry>; verifiedAt: number };
+type Ledger = { seq: number; hash: string; hashes: string[]; bySerial: Map<string, VerifiedEntry>; verifiedAt: number; syncedAt: number };
 let ledger: Ledger | undefined;
 let ledgerOwner: CertificateSettings | undefined;
 let legacyChecked: CertificateSettings | undefined;
@@ -82,7 +82,7 @@ function extend(state: Ledger, entry: VerifiedEntry): void {
   state.bySerial.set(entry.serial, entry);
 }
 
-const emptyLedger = (): Ledger => ({ seq: 0, hash: GENESIS, hashes: [], bySerial: new Map(), verifiedAt: Date.now() });
+const emptyLedger = (): Ledger => ({ seq: 0, hash: GENESIS, hashes: [], bySerial: new Map(), verifiedAt: Date.now(), syncedAt: 0 });
 
 /** Inserts the next entry after what `state` verified; a duplicate key (another process appended first) throws. */
 async function insertNext(state: Ledger, change: StatusChangeInput): Promise<VerifiedEntry> {
@@ -167,6 +167,7 @@ async function syncOnce(settings: CertificateSettings): Promise<{ problem: Integ
   }
   // A process that stopped between its insert and its head file: the head catches up here.
   if (state.seq > (head?.seq ?? 0)) writeStatusHead(settings.dataDir, { seq: state.seq, hash: state.hash });
+  state.syncedAt = Date.now();
   return { state };
 }
 
@@ -182,6 +183,28 @@ async function sync(): Promise<{ problem: IntegrityProblem } | { state: Ledger }
   return result;
 }
 
+/** How long a verified chain answers checks without asking the database again (unless a record disagrees with it). */
+const FRESH_MS = 1000;
+
+/**
+ * The verified chain for a check: as it is when it was synced under a second ago and the key folder's head is part
+ * of it (no database round trip), otherwise synced first. A record that disagrees with it makes the caller sync.
+ */
+async function current(): Promise<{ problem: IntegrityProblem } | { state: Ledger }> {
+  const settings = certificateSettings();
+  const state = ledger;
+  if (state && ledgerOwner === settings && Date.now() - state.syncedAt < FRESH_MS) {
+    let head: StatusHead | null = null;
+    try {
+      head = readStatusHead(settings.dataDir);
+    } catch {
+      return sync();
+    }
+    if (!head || (head.seq <= state.seq && (head.seq === 0 || state.hashes[head.seq - 1] === head.hash))) return { state };
+  }
+  return sync();
+}
+
 const sameEntry = (stored: StatusEntryDoc | null, known: VerifiedEntry | undefined) =>
   (!stored && !known) || (stored !== null && known !== undefined && stored.seq === known.seq && stored.hash === known.hash && hashOf(entryPayload(stored)) === known.hash);
 
@@ -189,9 +212,9 @@ type EntryLookup = { ok: true; entry: VerifiedEntry | null; state: Ledger } | { 
 
 async function lookupEntry(serial: string): Promise<EntryLookup> {
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const synced = await sync();
+    // Both reads at once (one round trip of latency): a mismatch caused by an append between them is retried.
+    const [synced, stored] = await Promise.all([sync(), StatusEntry.findOne({ serial }).lean<StatusEntryDoc>()]);
     if ('problem' in synced) return { ok: false, problem: synced.problem };
-    const stored = await StatusEntry.findOne({ serial }).lean<StatusEntryDoc>();
     const known = synced.state.bySerial.get(serial);
     if (sameEntry(stored, known)) return { ok: true, entry: known ?? null, state: synced.state };
     // Appended by another process between the two reads: the next sync sees it.
@@ -217,10 +240,20 @@ export function recordAgreesWithLog(record: CertificateDoc, entry: VerifiedEntry
   return time(record.supersededAt) === entry.at.getTime() && (record.supersededBy ?? null) === entry.supersededBy;
 }
 
-/** Checks a record (whose signature is valid) against the status log; a problem is logged at error level. */
+function agreement(record: CertificateDoc, synced: { problem: IntegrityProblem } | { state: Ledger }): StatusLookup {
+  if ('problem' in synced) return { ok: false, problem: synced.problem };
+  const entry = synced.state.bySerial.get(record.serial) ?? null;
+  return recordAgreesWithLog(record, entry) ? { ok: true, entry } : { ok: false, problem: 'record_disagrees' };
+}
+
+/**
+ * Checks a record (whose signature is valid) against the verified status log; a problem is logged at error level.
+ * The chain in memory decides: a record rolled back, or an entry deleted under it, disagrees with it. A disagreement
+ * may also be a change another process has just logged, so it is checked again against the database before it counts.
+ */
 export async function checkRecordStatus(record: CertificateDoc): Promise<StatusLookup> {
-  const lookup = await statusEntryFor(record.serial);
-  const result: StatusLookup = lookup.ok && !recordAgreesWithLog(record, lookup.entry) ? { ok: false, problem: 'record_disagrees' } : lookup;
+  let result = agreement(record, await current());
+  if (!result.ok && result.problem === 'record_disagrees') result = agreement(record, await sync());
   if (!result.ok) reportIntegrityProblem(result.problem, { serial: record.serial });
   return result;
 }
@@ -249,7 +282,7 @@ export async function appendStatusChange(change: StatusChangeInput): Promise<{ o
 
 /** Every verified status change, for the status list. */
 export async function verifiedStatusChanges(): Promise<{ ok: true; entries: VerifiedEntry[]; seq: number } | { ok: false; problem: IntegrityProblem }> {
-  const synced = await sync();
+  const synced = await current();
   if ('problem' in synced) {
     reportIntegrityProblem(synced.problem);
     return { ok: false, problem: synced.problem };
@@ -257,7 +290,7 @@ export async function verifiedStatusChanges(): Promise<{ ok: true; entries: Veri
   return { ok: true, entries: [...synced.state.bySerial.values()], seq: synced.state.seq };
 }
 
-/** Spends the same database work as a real status lookup (used when a code is unknown). */
+/** Spends the same work as the status check of a known code (used when a code is unknown). */
 export async function statusLookupProbe(): Promise<void> {
-  await statusEntryFor(`probe-${Date.now()}`);
+  await current();
 }
