@@ -53,7 +53,7 @@ const envSchema = z.object({
   ISSUER_NAME: z.string().trim().min(1).max(200).default('Procurement Academy'),
   PROGRAMME_NAME: z.string().trim().min(1).max(200).default('UN Procurement Capacity Building Programme'),
   CERT_VERIFY_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
-  REPORT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(15),
+  REPORT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(1),
   COUNT_DB_COMMANDS: z.enum(['true', 'false']).default('false'),
 });
 

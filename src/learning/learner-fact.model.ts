@@ -20,12 +20,25 @@ export type LearnerFactDoc = {
   learnerId: Types.ObjectId;
   courseSlug: string;
   moduleSlug?: string;
+  /** See ADDED_MINUTE. */
+  addedMinute?: number;
 };
+
+/** The current minute since the epoch. */
+export const currentMinute = (now = Date.now()) => Math.floor(now / 60_000);
+
+/**
+ * The minute a fact was written. Reports read only what is new since their last refresh by asking for each minute
+ * since then with an equality (`{addedMinute: m}`): FerretDB 1.24 pushes equality down to PostgreSQL (and its GIN
+ * index), but evaluates a range such as `_id > x` itself after reading the whole collection.
+ */
+export const ADDED_MINUTE = { type: Number, default: () => currentMinute() };
 
 const learnerFactSchema = new Schema<LearnerFactDoc>(
   {
     learnerId: { type: Schema.Types.ObjectId, required: true },
     courseSlug: { type: String, required: true },
+    addedMinute: ADDED_MINUTE,
   },
   { collection: 'learnerFacts', versionKey: false, discriminatorKey: 'kind' },
 );
@@ -33,8 +46,9 @@ const learnerFactSchema = new Schema<LearnerFactDoc>(
 learnerFactSchema.index({ kind: 1, learnerId: 1, courseSlug: 1, moduleSlug: 1 }, { unique: true });
 // Pages: everything one learner did in one course (and the dashboard: in all courses), in one read.
 learnerFactSchema.index({ learnerId: 1, courseSlug: 1 });
-// Reports: one kind of fact of one course (funnel, per-module counts).
+// Reports: one kind of fact of one course (funnel, per-module counts), and what was added in a given minute.
 learnerFactSchema.index({ courseSlug: 1, kind: 1, moduleSlug: 1 });
+learnerFactSchema.index({ addedMinute: 1 });
 
 export const LearnerFact = mongoose.model<LearnerFactDoc>('LearnerFact', learnerFactSchema);
 

@@ -1,4 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
+import { ADDED_MINUTE } from './learner-fact.model';
 
 export type AnswerRecord = { questionId: string; chosen: string[]; isCorrect: boolean };
 
@@ -15,6 +16,7 @@ export type QuizAttemptDoc = {
   score: number;
   isPassed: boolean;
   submittedAt: Date;
+  addedMinute?: number;
 };
 
 const quizAttemptSchema = new Schema<QuizAttemptDoc>(
@@ -29,9 +31,12 @@ const quizAttemptSchema = new Schema<QuizAttemptDoc>(
     score: { type: Number, required: true, min: 0, max: 100 },
     isPassed: { type: Boolean, required: true },
     submittedAt: { type: Date, required: true, default: () => new Date() },
+    addedMinute: ADDED_MINUTE,
   },
   { collection: 'quizAttempts', versionKey: false },
 );
+// Reports' refresh: the attempts added in a given minute.
+quizAttemptSchema.index({ addedMinute: 1 });
 // Retake numbering and best/last score of one learner's quiz.
 quizAttemptSchema.index({ learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1 }, { unique: true });
 // A double-submitted form is recorded once.

@@ -1,18 +1,28 @@
+import mongoose from 'mongoose';
 import { Course } from '../courses/course.model';
 import { getCourseVersion } from '../courses/courses.service';
-import { CourseTally, collectTallies, type Profile, type ScanProgress } from './report-collect';
+import { currentMinute } from '../learning/learner-fact.model';
+import { CourseTally, collectTallies, type Profile, type ScanProgress, type TallyFeeder } from './report-collect';
+import { claimRefresh, feedAddedSince } from './report-increment';
 import { composeSnapshot } from './report-compose';
 import { publishSnapshot, readHead, readSummary, SnapshotGone, type LoadedSnapshot } from './report-store';
 import type { SnapshotLayout } from './report-types';
 
 /**
- * Snapshots older than this (REPORT_MAX_AGE_MINUTES, 15 by default) are rebuilt in the background when a report is
+ * Snapshots older than this (REPORT_MAX_AGE_MINUTES, 1 by default) are refreshed in the background when a report is
  * opened; the old one is shown meanwhile.
  */
-export const REPORT_MAX_AGE_MS = 15 * 60 * 1000;
+export const REPORT_MAX_AGE_MS = 60 * 1000;
+/** A refresh reads only new facts; once an hour it reads everything, to take in what changed in place (profiles, revocations). */
+const FULL_REBUILD_MS = 60 * 60 * 1000;
 
-export type BuildResult = { courses: number; learners: number; durationMs: number };
+export type BuildResult = { courses: number; learners: number; durationMs: number; mode: 'full' | 'incremental'; documentsRead: number };
 export type BuildOptions = { progress?: ScanProgress; layout?: SnapshotLayout };
+
+/** What the last build of this process left in memory, so that the next refresh reads only what was added since. */
+let previous: { feed: TallyFeeder; database: string; versions: string; fromMinute: number; seen: Set<string>; fullAt: number } | undefined;
+
+const versionsOf = (tallies: Map<string, CourseTally>) => [...tallies].map(([slug, tally]) => `${slug}@${tally.course.version}`).sort().join(',');
 
 /**
  * Builds the report snapshots of every course: one streaming read of each collection for all courses together
@@ -20,9 +30,34 @@ export type BuildOptions = { progress?: ScanProgress; layout?: SnapshotLayout };
  */
 export async function buildReportSnapshots(options: BuildOptions = {}): Promise<BuildResult> {
   const started = Date.now();
+  const fromMinute = currentMinute(started);
   const tallies = await emptyTallies();
-  const profiles = await collectTallies(tallies, options.progress);
-  return publishTallies(tallies, profiles, started, options);
+  const seen = new Set<string>();
+  let documentsRead = 0;
+  const progress: ScanProgress = (name, documents, ms) => {
+    documentsRead += documents;
+    options.progress?.(name, documents, ms);
+  };
+  const feed = await collectTallies(tallies, { progress, recordFrom: { minute: fromMinute, seen } });
+  previous = { feed, database: mongoose.connection.name, versions: versionsOf(tallies), fromMinute, seen, fullAt: started };
+  return { ...(await publishTallies(tallies, feed.profiles, started, options)), mode: 'full', documentsRead };
+}
+
+/**
+ * Refreshes the snapshots from what was added since the last build of this process (see report-increment.ts):
+ * facts are insert-only, so the tallies only grow. A full build instead when there is no previous build here, a
+ * course version changed, or the last full build is an hour old.
+ */
+export async function refreshSnapshots(options: BuildOptions = {}): Promise<BuildResult> {
+  const started = Date.now();
+  const tallies = await emptyTallies();
+  const isUsable = previous && previous.database === mongoose.connection.name && versionsOf(tallies) === previous.versions && started - previous.fullAt <= FULL_REBUILD_MS;
+  if (!previous || !isUsable) return buildReportSnapshots(options);
+  const upTo = currentMinute(started);
+  const { documentsRead, seen } = await feedAddedSince(previous.feed, previous.fromMinute, upTo, previous.seen);
+  Object.assign(previous, { fromMinute: upTo, seen });
+  const published = await publishTallies(previous.feed.tallies, previous.feed.profiles, started, options);
+  return { ...published, mode: 'incremental', documentsRead };
 }
 
 /** One empty tally per course, for its live version. */
@@ -36,8 +71,13 @@ export async function emptyTallies(): Promise<Map<string, CourseTally>> {
   return tallies;
 }
 
+/** Makes the next refresh a full build (after a restore, or when data was changed in place). */
+export function forgetReportState(): void {
+  previous = undefined;
+}
+
 /** Composes and publishes the snapshot of each filled tally. */
-export async function publishTallies(tallies: Map<string, CourseTally>, profiles: Map<string, Profile>, started: number, options: BuildOptions = {}): Promise<BuildResult> {
+export async function publishTallies(tallies: Map<string, CourseTally>, profiles: Map<string, Profile>, started: number, options: BuildOptions = {}): Promise<Omit<BuildResult, 'mode' | 'documentsRead'>> {
   let learners = 0;
   for (const [slug, tally] of tallies) {
     const composing = Date.now();
@@ -60,7 +100,7 @@ let queued: Promise<BuildResult> | undefined;
  */
 export function refreshReports(options: BuildOptions = {}): Promise<BuildResult> {
   if (!running) {
-    running = buildReportSnapshots(options).finally(() => {
+    running = refreshSnapshots(options).finally(() => {
       running = undefined;
     });
     return running;
@@ -112,6 +152,7 @@ async function loadSnapshotOnce(courseSlug: string, options: { waitMs: number; m
   }
   const current = head.current;
   const isStale = (options.now ?? Date.now()) - current.builtAt.getTime() > (options.maxAgeMs ?? REPORT_MAX_AGE_MS);
-  if (isStale) refreshReports().catch(options.onBackgroundError);
+  // One background refresh per minute across all the app's processes (claimed by an insert behind a unique key).
+  if (isStale) claimRefresh(currentMinute()).then((claimed) => (claimed ? refreshReports() : undefined)).catch(options.onBackgroundError);
   return { state: 'ready', snapshot: { parts: current, summary: await readSummary(current) }, isStale };
 }

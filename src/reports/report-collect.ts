@@ -6,7 +6,7 @@ import { Enrolment } from '../learning/enrolment.model';
 import { ModuleCompletion } from '../learning/module-completion.model';
 import { ModuleTime, ModuleVisit } from '../learning/module-activity.model';
 import { QuizAttempt } from '../learning/quiz-attempt.model';
-import { discriminatorFilter } from '../learning/learner-fact.model';
+import { CourseCompleted, discriminatorFilter } from '../learning/learner-fact.model';
 
 type Document = mongo.Document;
 
@@ -194,6 +194,13 @@ export class TallyFeeder {
     }
   };
 
+  /** A course completed after the enrolment was read (a refresh): the enrolment's completion time. */
+  courseCompleted = (doc: Document): void => {
+    const tally = this.tallies.get(doc.courseSlug as string);
+    const learner = tally?.learnerIndex.get(hex(doc.learnerId));
+    if (tally && learner !== undefined && !tally.completedAt[learner]) tally.completedAt[learner] = time(doc.completedAt);
+  };
+
   certificate = (doc: Document): void => {
     if (doc.status !== 'valid') return;
     const tally = this.tallies.get(doc.courseSlug as string);
@@ -202,18 +209,30 @@ export class TallyFeeder {
   };
 }
 
-/** Reads every collection once and fills one tally per course; returns the profiles of enrolled learners. */
-export async function collectTallies(tallies: Map<string, CourseTally>, progress?: ScanProgress): Promise<Map<string, Profile>> {
+export type CollectOptions = {
+  progress?: ScanProgress;
+  /** Ids of documents added in this minute or later are put in `seen` (so a later refresh does not count them twice). */
+  recordFrom?: { minute: number; seen: Set<string> };
+};
+
+/** Reads every collection once and fills one tally per course; returns the feeder, which holds the learners' profiles. */
+export async function collectTallies(tallies: Map<string, CourseTally>, options: CollectOptions = {}): Promise<TallyFeeder> {
   const feed = new TallyFeeder(tallies);
-  await scan(Enrolment, { learnerId: 1, courseSlug: 1, enrolledAt: 1, completedAt: 1 }, feed.enrolment, progress);
+  const { progress, recordFrom } = options;
+  const noting = (onDocument: (doc: Document) => void) => (doc: Document) => {
+    if (recordFrom && Number(doc.addedMinute) >= recordFrom.minute) recordFrom.seen.add(String(doc._id));
+    onDocument(doc);
+  };
+  await scan(Enrolment, { learnerId: 1, courseSlug: 1, enrolledAt: 1, completedAt: 1, addedMinute: 1 }, noting(feed.enrolment), progress);
   for (const tally of tallies.values()) tally.allocate();
   // One collection at a time: reading them concurrently was slower here (FerretDB contends on SQLite) and a getMore
   // then waited past the driver's 30 s socket timeout.
   await scan(User, { name: 1, email: 1, profile: 1 }, feed.user, progress);
-  await scan(ModuleVisit, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1 }, feed.visit, progress);
-  await scan(ModuleCompletion, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1 }, feed.completion, progress);
-  await scan(ModuleTime, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1 }, feed.time, progress);
-  await scan(QuizAttempt, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1 }, feed.attempt, progress);
+  await scan(ModuleVisit, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1, addedMinute: 1 }, noting(feed.visit), progress);
+  await scan(ModuleCompletion, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1, addedMinute: 1 }, noting(feed.completion), progress);
+  await scan(CourseCompleted, { addedMinute: 1 }, noting(() => undefined), progress);
+  await scan(ModuleTime, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1, addedMinute: 1 }, noting(feed.time), progress);
+  await scan(QuizAttempt, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1, addedMinute: 1 }, noting(feed.attempt), progress);
   await scan(Certificate, { learnerId: 1, courseSlug: 1, status: 1 }, feed.certificate, progress);
-  return feed.profiles;
+  return feed;
 }

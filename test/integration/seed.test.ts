@@ -6,25 +6,12 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { connectDatabase } from '../../src/db/connection';
 import { refreshReports } from '../../src/reports/report-build';
-import { readDetailBucket, readHead, readRowChunk, readSummary } from '../../src/reports/report-store';
 import { seed, SeedRefused } from '../../scripts/seed/seed';
+import { snapshotContents } from '../support/report-snapshots';
 import { testDatabaseName, testDatabaseUri } from '../support/test-app';
 
 const COURSES = path.resolve(__dirname, '../../courses');
 const sizes = { learners: 300, progress: 2400, attempts: 700, certificates: 20, seed: 5 };
-
-async function snapshotContents(courseSlug: string) {
-  const head = await readHead(courseSlug);
-  const parts = head!.current!;
-  const summary = await readSummary(parts);
-  const rows = [];
-  for (let chunk = 0; chunk < parts.rowChunks; chunk += 1) rows.push(await readRowChunk(parts, chunk));
-  const details = [];
-  // A bucket lists its learners in the order the build met them, which is the server's natural order: compare sets.
-  const byLearnerId = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
-  for (let bucket = 0; bucket < parts.detailBuckets; bucket += 1) details.push((await readDetailBucket(parts, bucket)).sort(byLearnerId));
-  return { summary: { ...summary, builtAt: 0 }, rows, details, snapshotId: parts.snapshotId };
-}
 
 describe('seed', () => {
   let connection: Awaited<ReturnType<typeof connectDatabase>>;
