@@ -8,7 +8,7 @@ import { onlyDuplicateKeys } from '../db/duplicate-key';
  * so round trips decide page speed). Each kind is a Mongoose discriminator of this model, so the code that writes
  * one kind keeps its own model and types.
  *
- * Every fact is exactly-once behind the unique index {kind, learnerId, courseSlug, moduleSlug} (course-level facts
+ * Every fact is exactly-once behind the unique index {learnerId, courseSlug, kind, moduleSlug} (course-level facts
  * have no moduleSlug, so there is one per learner and course): FerretDB 1.24 loses concurrent updates of a document,
  * so nothing here relies on one. The one updated field is the enrolment's "where I was" position, where the last
  * writer winning is the intent.
@@ -42,12 +42,11 @@ const learnerFactSchema = new Schema<LearnerFactDoc>(
   },
   { collection: 'learnerFacts', versionKey: false, discriminatorKey: 'kind' },
 );
-// One fact of each kind per learner, course and module: what makes every fact exactly-once.
-learnerFactSchema.index({ kind: 1, learnerId: 1, courseSlug: 1, moduleSlug: 1 }, { unique: true });
-// Pages: everything one learner did in one course (and the dashboard: in all courses), in one read.
-learnerFactSchema.index({ learnerId: 1, courseSlug: 1 });
-// Reports: one kind of fact of one course (funnel, per-module counts), and what was added in a given minute.
-learnerFactSchema.index({ courseSlug: 1, kind: 1, moduleSlug: 1 });
+// One fact of each kind per learner, course and module: what makes every fact exactly-once. The learner leads, so it
+// also serves the pages' read of everything one learner did in a course (or, for the dashboard, in all courses), and
+// it can stay unique on a collection sharded by learner.
+learnerFactSchema.index({ learnerId: 1, courseSlug: 1, kind: 1, moduleSlug: 1 }, { unique: true });
+// Reports' refresh: what was added in a given minute. (Reports read each kind whole: no per-course index.)
 learnerFactSchema.index({ addedMinute: 1 });
 
 export const LearnerFact = mongoose.model<LearnerFactDoc>('LearnerFact', learnerFactSchema);

@@ -13,9 +13,9 @@ import { applyGinIndexes, ginIndexSql, indexedFieldsByCollection } from '../../s
 import { testDatabaseName, testDatabaseUri } from '../support/test-app';
 
 describe('GIN indexes derived from the models', () => {
-  it('covers _id and every top-level field the models index, per collection', () => {
+  it('covers _id and the leading field of every index the models declare, per collection (not low-cardinality followers)', () => {
     const fields = indexedFieldsByCollection();
-    expect(fields.get('learnerFacts')).toEqual(expect.arrayContaining(['_id', 'kind', 'learnerId', 'courseSlug', 'moduleSlug']));
+    expect(fields.get('learnerFacts')).toEqual(['_id', 'addedMinute', 'learnerId']);
     expect(fields.get('users')).toEqual(expect.arrayContaining(['_id', 'email']));
     for (const list of fields.values()) expect(list.every((field) => !field.includes('.'))).toBe(true);
   });
