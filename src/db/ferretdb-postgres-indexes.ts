@@ -67,7 +67,7 @@ BEGIN
     END IF;
     kept := kept || index_name;
   END LOOP;
-  FOR stale IN SELECT indexname FROM pg_indexes WHERE schemaname = ${literal(schema)} AND indexname LIKE 'pa\_gin\_%' AND NOT (indexname = ANY (kept)) LOOP
+  FOR stale IN SELECT indexname FROM pg_indexes WHERE schemaname = ${literal(schema)} AND left(indexname, 7) = 'pa_gin_' AND NOT (indexname = ANY (kept)) LOOP
     EXECUTE format('DROP INDEX IF EXISTS %I.%I', ${literal(schema)}, stale.indexname);
   END LOOP;
 END $$;
