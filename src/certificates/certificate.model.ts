@@ -162,6 +162,3 @@ statusListIndexSchema.index({ serial: 1 }, { unique: true });
 
 export const StatusListIndex = mongoose.model<StatusListIndexDoc>('CertificateStatusIndex', statusListIndexSchema);
 
-export function isDuplicateKeyError(error: unknown): boolean {
-  return (error as { code?: unknown })?.code === 11000;
-}

@@ -11,7 +11,6 @@ import { isFileHashSignatureValid, isRecordSignatureValid, signFileHash, signRec
 import {
   Certificate,
   CertificateFile,
-  isDuplicateKeyError,
   SerialReservation,
   type Bilingual,
   type CertificateDoc,
@@ -21,6 +20,7 @@ import {
 import { certificateSettings, credentialKeys, keyRing } from './certificates.context';
 import { LruCache } from '../lru-cache';
 import { reserveStatusBit } from './status-list.service';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 /** A certificate as the rest of the app sees it: the public record, code formatted for people. */
 export type CertificateView = Omit<CertificateDoc, 'holderSearch' | 'revocationNote' | 'issueKey'>;
@@ -54,7 +54,7 @@ async function reserveSerial(issueKey: string): Promise<SerialReservationDoc> {
       await SerialReservation.create(reservation);
       return reservation;
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
   throw new Error('certificates: could not allocate a serial number');
@@ -111,7 +111,7 @@ export async function createCertificate(input: NewCertificate): Promise<{ doc: C
       return { doc, isNew: true };
     } catch (error) {
       // Another attempt stored this issuance first (or, once in 2^95, the code was taken): look again.
-      if (!isDuplicateKeyError(error)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
   throw new Error('certificates: could not store the certificate');
@@ -226,7 +226,7 @@ async function recordRendition(serial: string, sha256: string): Promise<void> {
       await CertificateFile.create({ serial, sha256, signature: signFileHash(ring, { serial, sha256 }) });
       return;
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     const existing = await CertificateFile.findOne({ serial, sha256 }).lean<CertificateFileDoc>();
     if (!existing || isFileHashSignatureValid(ring, existing)) return;

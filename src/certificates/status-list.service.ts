@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { Certificate, isDuplicateKeyError, StatusListIndex, type StatusListIndexDoc } from './certificate.model';
+import { Certificate, StatusListIndex, type StatusListIndexDoc } from './certificate.model';
 import { certificateSettings, credentialKeys } from './certificates.context';
 import { buildStatusListCredential, signVerifiableCredential, STATUS_LIST_BITS } from './credential';
 import { verifiedStatusChanges, type IntegrityProblem } from './status-log.service';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 /** Names a status list: the issue year (`2026`), or `legacy-2026` for certificates issued before status lists. */
 export const STATUS_LIST_PATTERN = /^(legacy-)?\d{4}$/;
@@ -27,7 +28,7 @@ export async function reserveStatusBit(serial: string, list: string): Promise<St
     try {
       await StatusListIndex.create({ list, index, serial });
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
   throw new Error('certificates: could not reserve a status list bit');

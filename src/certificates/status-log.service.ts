@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { statusBitOf } from './certificate-format';
 import { canonicalJson, isRecordSignatureValid, isStatementSignatureValid, signStatement } from './certificate-signature';
-import { Certificate, isDuplicateKeyError, type CertificateDoc, type RevocationReason } from './certificate.model';
+import { Certificate, type CertificateDoc } from './certificate.model';
 import { certificateSettings, keyRing, type CertificateSettings } from './certificates.context';
 import { readStatusHead, writeStatusHead, type StatusHead } from './status-head';
 import { reportIntegrityProblem, type IntegrityProblem } from './status-integrity';
-import { StatusEntry, type StatusChange, type StatusEntryDoc } from './status-log.model';
+import { StatusEntry, type StatusEntryDoc } from './status-log.model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 /**
  * The certificate status log: revocations and corrections as an append-only chain of signed entries in the database,
@@ -14,15 +15,7 @@ import { StatusEntry, type StatusChange, type StatusEntryDoc } from './status-lo
  * and compares what the database says about a certificate with it. Anything that does not fit is an integrity
  * problem: the certificate is then reported as `integrity_error`, never as valid.
  */
-export type StatusChangeInput = {
-  serial: string;
-  status: StatusChange;
-  at: Date;
-  reason: RevocationReason | null;
-  supersededBy: string | null;
-  statusList: string;
-  statusListIndex: number;
-};
+export type StatusChangeInput = Pick<StatusEntryDoc, 'serial' | 'status' | 'at' | 'reason' | 'supersededBy' | 'statusList' | 'statusListIndex'>;
 export type VerifiedEntry = StatusChangeInput & { seq: number; hash: string };
 export type StatusLookup = { ok: true; entry: VerifiedEntry | null } | { ok: false; problem: IntegrityProblem };
 
@@ -111,7 +104,7 @@ async function logLegacyChanges(state: Ledger): Promise<void> {
       await insertNext(state, { serial: doc.serial, status: doc.status, at, reason: doc.revocationReason ?? null, supersededBy: doc.supersededBy ?? null, statusList: bit.list, statusListIndex: bit.index });
     } catch (error) {
       // Another process is doing the same: its entries are read and verified like any others.
-      if (isDuplicateKeyError(error)) return;
+      if (isDuplicateKey(error)) return;
       throw error;
     }
   }
@@ -274,7 +267,7 @@ export async function appendStatusChange(change: StatusChangeInput): Promise<{ o
     try {
       return { ok: true, entry: await insertNext(lookup.state, change), isNew: true };
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
   throw new Error('certificates: could not append to the status log');
