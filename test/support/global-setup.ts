@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveDatabase } from '../../src/db/resolve-database';
 import { testState, testStateFile } from './test-state';
@@ -22,6 +22,9 @@ export default async function globalSetup(): Promise<void> {
   });
   testState.stop = async () => {
     await database.stop();
+    // Run as root from a private folder, the cluster lives elsewhere behind a link (embedded-postgres.ts): remove both.
+    const cluster = path.join(dataDir, 'db', 'postgres');
+    if (existsSync(cluster) && lstatSync(cluster).isSymbolicLink()) rmSync(realpathSync(cluster), { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   };
   writeFileSync(testStateFile, JSON.stringify({ uri: database.uri, kind: database.kind }));
