@@ -21,7 +21,7 @@ import { startFerretdb } from '../../src/db/resolve-database';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';
 import { createLogger } from '../../src/logger';
 import { writeFixtureCourse } from '../support/course-fixtures';
-import { spawnServer, type ServerProcess } from '../support/server-process';
+import { serverDataDir, spawnServer, type ServerProcess } from '../support/server-process';
 
 type Owner = { pid: number; uri: string; servers: { kind: string; pid: number; startTime?: string }[] };
 const readOwner = (dataDir: string) => JSON.parse(readFileSync(path.join(dataDir, 'db', 'owner.json'), 'utf8')) as Owner;
@@ -58,7 +58,7 @@ async function stopServer(server: ServerProcess): Promise<void> {
 }
 
 describe('one owner per data folder', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-owner-'));
+  const dataDir = serverDataDir('pa-owner-');
   const courses = path.join(dataDir, 'no-courses');
   let port: number;
   let first: ServerProcess;
@@ -133,7 +133,7 @@ describe('POSTGRES_URL: FerretDB on an existing PostgreSQL', () => {
     await admin.connect();
     if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = 'academy_postgres_url_test'")).rowCount === 0) await admin.query('CREATE DATABASE academy_postgres_url_test');
     await admin.end();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-pgurl-'));
+    const dataDir = serverDataDir('pa-pgurl-');
     const port = await findFreePort();
     const server = spawnServer({ DATA_DIR: dataDir, PORT: String(port), COURSES_DIR: path.join(dataDir, 'none'), POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/academy_postgres_url_test' });
     try {
@@ -160,7 +160,7 @@ describe('production refuses unsafe defaults', () => {
 });
 
 describe('data from an earlier version (FerretDB on SQLite)', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-sqlite-'));
+  const dataDir = serverDataDir('pa-sqlite-');
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('is moved to PostgreSQL at start-up with nothing lost, and every certificate still verifies', async () => {

@@ -1,13 +1,12 @@
 import http from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import mongoose from 'mongoose';
 import { findFreePort } from '../../src/db/embedded-server';
 import { shutdownGracefully } from '../../src/lifecycle';
 import { createLogger } from '../../src/logger';
-import { spawnServer } from '../support/server-process';
+import { serverDataDir, spawnServer } from '../support/server-process';
 import { startTestApp } from '../support/test-app';
 
 function isRunning(pid: number): boolean {
@@ -50,7 +49,7 @@ describe('graceful shutdown (in process)', () => {
 });
 
 describe('npm start as a process', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-process-'));
+  const dataDir = serverDataDir('pa-process-');
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('stops on SIGTERM with its embedded database, and a restart keeps the data', async () => {

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export type ServerProcess = {
@@ -52,4 +54,15 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
       });
     },
   };
+}
+
+/**
+ * A data folder for a server process. mkdtemp makes it private (0700); as root the embedded PostgreSQL runs as the
+ * `postgres` user, which could then not enter it and would keep its cluster under /var/lib instead (left behind when
+ * the test deletes the folder). Traverse-only for others keeps the cluster inside.
+ */
+export function serverDataDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, 0o711);
+  return dir;
 }
