@@ -28,10 +28,10 @@ const versionsOf = (tallies: Map<string, CourseTally>) => [...tallies].map(([slu
  * Builds the report snapshots of every course: one streaming read of each collection for all courses together
  * (see report-collect.ts), then per course the aggregates, the learner table and its search and filter indexes.
  */
-export async function buildReportSnapshots(options: BuildOptions = {}): Promise<BuildResult> {
+export async function buildReportSnapshots(options: BuildOptions = {}, prepared?: Map<string, CourseTally>): Promise<BuildResult> {
   const started = Date.now();
   const fromMinute = currentMinute(started);
-  const tallies = await emptyTallies();
+  const tallies = prepared ?? (await emptyTallies());
   const seen = new Set<string>();
   let documentsRead = 0;
   const progress: ScanProgress = (name, documents, ms) => {
@@ -52,7 +52,8 @@ export async function refreshSnapshots(options: BuildOptions = {}): Promise<Buil
   const started = Date.now();
   const tallies = await emptyTallies();
   const isUsable = previous && previous.database === mongoose.connection.name && versionsOf(tallies) === previous.versions && started - previous.fullAt <= FULL_REBUILD_MS;
-  if (!previous || !isUsable) return buildReportSnapshots(options);
+  // The empty tallies just read (to compare course versions) serve the full build: the courses are read once.
+  if (!previous || !isUsable) return buildReportSnapshots(options, tallies);
   const upTo = currentMinute(started);
   const { documentsRead, seen } = await feedAddedSince(previous.feed, previous.fromMinute, upTo, previous.seen);
   Object.assign(previous, { fromMinute: upTo, seen });
