@@ -99,11 +99,6 @@ export class FixedWindowLimiter {
     return this.windowStart(this.now());
   }
 
-  /** Stops taking part in the shared sync (apps built and dropped by tests). */
-  close(): void {
-    liveLimiters.delete(this);
-  }
-
   /** Keeps memory bounded: drop finished windows, then the oldest ones if a flood of keys still fills the map. */
   private makeRoom(windowStart: number): void {
     if (this.windows.size < this.maxKeys) return;

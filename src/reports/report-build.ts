@@ -72,11 +72,6 @@ export async function emptyTallies(): Promise<Map<string, CourseTally>> {
   return tallies;
 }
 
-/** Makes the next refresh a full build (after a restore, or when data was changed in place). */
-export function forgetReportState(): void {
-  previous = undefined;
-}
-
 /** Composes and publishes the snapshot of each filled tally. */
 export async function publishTallies(tallies: Map<string, CourseTally>, profiles: Map<string, Profile>, started: number, options: BuildOptions = {}): Promise<Omit<BuildResult, 'mode' | 'documentsRead'>> {
   let learners = 0;
