@@ -17,7 +17,11 @@ export async function openBenchDatabase(dataDir: string, log: (line: string) => 
     whenOwned: 'refuse',
   });
   const label =
-    database.kind === 'external' ? 'MONGODB_URI' : process.env.BENCH_POSTGRES_URL ? 'FerretDB 1.24.2 on PostgreSQL (BENCH_POSTGRES_URL)' : 'FerretDB 1.24.2 on the embedded PostgreSQL 16 (the default)';
+    database.kind === 'external'
+      ? 'MONGODB_URI'
+      : process.env.BENCH_POSTGRES_URL
+        ? 'FerretDB 1.24.2 on PostgreSQL (BENCH_POSTGRES_URL)'
+        : 'FerretDB 1.24.2 on the embedded PostgreSQL 16 (the default)';
   return { ...database, label };
 }
 

@@ -29,7 +29,13 @@ export type BenchData = {
  * Creates (once) `count` learners enrolled in `courseSlug` with two modules done and in `otherCourses` with none;
  * learner 0 has completed `courseSlug` and holds a signed certificate.
  */
-export async function prepareBenchData(options: { count: number; courseSlug: string; otherCourses: string[]; appDataDir: string; baseUrl: string }): Promise<BenchData> {
+export async function prepareBenchData(options: {
+  count: number;
+  courseSlug: string;
+  otherCourses: string[];
+  appDataDir: string;
+  baseUrl: string;
+}): Promise<BenchData> {
   const course = await getLiveCourse(options.courseSlug);
   if (!course) throw new Error(`course ${options.courseSlug} is not imported`);
   const moduleSlugs = course.modules.map((module) => module.slug);
@@ -42,7 +48,12 @@ export async function prepareBenchData(options: { count: number; courseSlug: str
     let user = await User.findOne({ email }, { _id: 1 }).lean();
     if (!user) {
       passwordHash ??= await hashPassword(BENCH_PASSWORD);
-      user = await User.create({ name: `基准学员 ${i}`, email, passwordHash, profile: { enterpriseSize: 'small', womenOwned: i % 3 === 0, region: 'Shanghai', preferredLanguage: 'en' } });
+      user = await User.create({
+        name: `基准学员 ${i}`,
+        email,
+        passwordHash,
+        profile: { enterpriseSize: 'small', womenOwned: i % 3 === 0, region: 'Shanghai', preferredLanguage: 'en' },
+      });
     }
     learnerIds.push(String(user._id));
   }
@@ -54,7 +65,13 @@ export async function prepareBenchData(options: { count: number; courseSlug: str
     await QuizAttempt.deleteMany({ learnerId });
     await Enrolment.deleteMany({ learnerId });
   }
-  await Enrolment.insertMany(learnerIds.map((id, i) => ({ learnerId: new Types.ObjectId(id), courseSlug: options.courseSlug, ...(i === 0 ? { completedAt: new Date(), completedVersion: course.version } : {}) })));
+  await Enrolment.insertMany(
+    learnerIds.map((id, i) => ({
+      learnerId: new Types.ObjectId(id),
+      courseSlug: options.courseSlug,
+      ...(i === 0 ? { completedAt: new Date(), completedVersion: course.version } : {}),
+    })),
+  );
   const completionTargets = moduleSlugs.map((moduleSlug) => ({ courseSlug: options.courseSlug, moduleSlug }));
   for (const slug of options.otherCourses) {
     const other = await getLiveCourse(slug);
@@ -63,11 +80,44 @@ export async function prepareBenchData(options: { count: number; courseSlug: str
     completionTargets.push(...other.modules.map((module) => ({ courseSlug: slug, moduleSlug: module.slug })));
   }
   await ModuleCompletion.insertMany(
-    learnerIds.flatMap((id, i) => (i === 0 ? [] : moduleSlugs.slice(0, 2)).map((moduleSlug) => ({ learnerId: new Types.ObjectId(id), courseSlug: options.courseSlug, moduleSlug, courseVersion: course.version }))),
+    learnerIds.flatMap((id, i) =>
+      (i === 0 ? [] : moduleSlugs.slice(0, 2)).map((moduleSlug) => ({
+        learnerId: new Types.ObjectId(id),
+        courseSlug: options.courseSlug,
+        moduleSlug,
+        courseVersion: course.version,
+      })),
+    ),
   );
-  configureCertificates(loadConfig({ NODE_ENV: 'production', DATA_DIR: options.appDataDir, BASE_URL: options.baseUrl, SMTP_URL: 'smtp://127.0.0.1:9', LOG_LEVEL: 'silent', COURSES_DIR: path.resolve('courses') }));
-  const { certificate } = await issueCertificate({ learnerId: learnerIds[0]!, courseSlug: options.courseSlug, courseVersion: course.version, completedAt: new Date() });
+  configureCertificates(
+    loadConfig({
+      NODE_ENV: 'production',
+      DATA_DIR: options.appDataDir,
+      BASE_URL: options.baseUrl,
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      LOG_LEVEL: 'silent',
+      COURSES_DIR: path.resolve('courses'),
+    }),
+  );
+  const { certificate } = await issueCertificate({
+    learnerId: learnerIds[0]!,
+    courseSlug: options.courseSlug,
+    courseVersion: course.version,
+    completedAt: new Date(),
+  });
   if (!mongoose.connection.db) throw new Error('not connected');
-  const quizFields = Object.fromEntries((course.modules[0]?.quiz?.questions ?? []).map((question) => [`q_${question.id}`, question.type === 'truefalse' ? 'true' : question.options[0]!.id]));
-  return { learnerIds, certificateSerial: certificate.serial, certificateCode: certificate.code, moduleSlugs, completionTargets, quizFields };
+  const quizFields = Object.fromEntries(
+    (course.modules[0]?.quiz?.questions ?? []).map((question) => [
+      `q_${question.id}`,
+      question.type === 'truefalse' ? 'true' : question.options[0]!.id,
+    ]),
+  );
+  return {
+    learnerIds,
+    certificateSerial: certificate.serial,
+    certificateCode: certificate.code,
+    moduleSlugs,
+    completionTargets,
+    quizFields,
+  };
 }

@@ -7,7 +7,9 @@ import express from 'express';
 
 const port = Number(process.argv[2] ?? 3999);
 const bytes = Number(process.argv[3] ?? 20000);
-const template = ejs.compile('<!doctype html><html lang="en"><head><title><%= title %></title></head><body><main><h1><%= title %></h1><% paragraphs.forEach(function (p) { %><p><%= p %></p><% }) %></main></body></html>');
+const template = ejs.compile(
+  '<!doctype html><html lang="en"><head><title><%= title %></title></head><body><main><h1><%= title %></h1><% paragraphs.forEach(function (p) { %><p><%= p %></p><% }) %></main></body></html>',
+);
 const paragraph = 'Procurement Academy floor page: the same size as the real module page. '.repeat(4);
 const paragraphs = Array.from({ length: Math.max(1, Math.round(bytes / (paragraph.length + 7))) }, () => paragraph);
 

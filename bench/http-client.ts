@@ -10,7 +10,11 @@ export function httpClient(base: string, fixedHeaders: Record<string, string> = 
   const cookies = new Map<string, string>();
   const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   const request = async (url: string, init: RequestInit = {}) => {
-    const response = await fetch(base + url, { ...init, redirect: 'manual', headers: { ...fixedHeaders, ...(init.headers as Record<string, string>), cookie: cookieHeader() } });
+    const response = await fetch(base + url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...fixedHeaders, ...(init.headers as Record<string, string>), cookie: cookieHeader() },
+    });
     for (const header of response.headers.getSetCookie()) {
       const pair = header.split(';')[0]!;
       const equals = pair.indexOf('=');
@@ -23,6 +27,10 @@ export function httpClient(base: string, fixedHeaders: Record<string, string> = 
     cookieHeader,
     csrf: async (url) => /name="_csrf" value="([^"]+)"/.exec(await (await request(url)).text())?.[1] ?? '',
     postForm: (url, fields, headers = {}) =>
-      request(url, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } }),
+      request(url, {
+        method: 'POST',
+        body: new URLSearchParams(fields),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      }),
   };
 }

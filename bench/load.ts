@@ -27,8 +27,17 @@ function once(options: LoadOptions, seconds: number): Promise<autocannon.Result>
           {
             method,
             headers,
-            ...(setupRequest ? { setupRequest: (request: autocannon.Request, context: object) => setupRequest(request, context as Record<string, unknown>) } : {}),
-            ...(onResponse ? { onResponse: (status: number, body: string, context: object) => onResponse(status, body, context as Record<string, unknown>) } : {}),
+            ...(setupRequest
+              ? {
+                  setupRequest: (request: autocannon.Request, context: object) => setupRequest(request, context as Record<string, unknown>),
+                }
+              : {}),
+            ...(onResponse
+              ? {
+                  onResponse: (status: number, body: string, context: object) =>
+                    onResponse(status, body, context as Record<string, unknown>),
+                }
+              : {}),
           },
         ],
       },

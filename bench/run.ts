@@ -29,14 +29,19 @@ const STAFF_PASSWORD = 'benchmark staff password 2026';
 const quick = process.argv.includes('--quick');
 const sizes = quick ? { learners: 2000, progress: 20000, attempts: 6000, certificates: 400, seed: 7 } : SIZES;
 /** The growth scenario's small programme: a hundredth of the learners and progress facts. */
-const smallSizes = quick ? { learners: 200, progress: 2000, attempts: 600, certificates: 40, seed: 7 } : { learners: 1000, progress: 10_000, attempts: 3000, certificates: 200, seed: 42 };
+const smallSizes = quick
+  ? { learners: 200, progress: 2000, attempts: 600, certificates: 40, seed: 7 }
+  : { learners: 1000, progress: 10_000, attempts: 3000, certificates: 200, seed: 42 };
 const seconds = quick ? 3 : 10;
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function waitFor200(url: string, timeoutMs: number): Promise<number> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
-    const ok = await fetch(url).then((r) => r.status === 200, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return Date.now() - start;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -46,7 +51,10 @@ async function waitFor200(url: string, timeoutMs: number): Promise<number> {
 function startApp(env: Record<string, string>): ChildProcess {
   // BENCH_APP_NODE_OPTIONS: runtime flags for the app only (e.g. V8 heap sizes), to compare their effect.
   const nodeOptions = process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {};
-  return spawn(process.execPath, [path.resolve('dist/src/server.js')], { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), NODE_ENV: 'production', LOG_LEVEL: 'warn', ...nodeOptions, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [path.resolve('dist/src/server.js')], {
+    env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), NODE_ENV: 'production', LOG_LEVEL: 'warn', ...nodeOptions, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
@@ -79,7 +87,13 @@ async function openSeeded(database: BenchDatabase, dataSizes: typeof SIZES) {
   if (fresh) {
     log(`seeding ${JSON.stringify(dataSizes)} into ${dbName}…`);
     await mongoose.connection.dropDatabase();
-    const result = await seed({ ...dataSizes, coursesDir: path.resolve('courses'), mainCourse: COURSE, staffPassword: STAFF_PASSWORD, log });
+    const result = await seed({
+      ...dataSizes,
+      coursesDir: path.resolve('courses'),
+      mainCourse: COURSE,
+      staffPassword: STAFF_PASSWORD,
+      log,
+    });
     seedMs = result.durationMs;
     await meta.insertOne({ _id: 'sizes' as never, sizes: dataSizes, seedMs });
   } else {
@@ -115,8 +129,25 @@ async function main(): Promise<void> {
   const port = await findFreePort();
   const base = `http://127.0.0.1:${port}`;
   const appDataDir = path.join(benchDir, 'app');
-  const data = await prepareBenchData({ count: BENCH_LEARNERS, courseSlug: COURSE, otherCourses: OTHER_COURSES, appDataDir, baseUrl: base });
-  const env = { MONGODB_URI: uri, SMTP_URL: 'smtp://127.0.0.1:9', COUNT_DB_COMMANDS: 'true', PORT: String(port), DATA_DIR: appDataDir, BASE_URL: base, TRUST_PROXY: 'true', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', REPORT_MAX_AGE_MINUTES: String(7 * 24 * 60), COURSES_DIR: path.resolve('courses') };
+  const data = await prepareBenchData({
+    count: BENCH_LEARNERS,
+    courseSlug: COURSE,
+    otherCourses: OTHER_COURSES,
+    appDataDir,
+    baseUrl: base,
+  });
+  const env = {
+    MONGODB_URI: uri,
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    COUNT_DB_COMMANDS: 'true',
+    PORT: String(port),
+    DATA_DIR: appDataDir,
+    BASE_URL: base,
+    TRUST_PROXY: 'true',
+    CERT_VERIFY_LIMIT_PER_MINUTE: '1000000',
+    REPORT_MAX_AGE_MINUTES: String(7 * 24 * 60),
+    COURSES_DIR: path.resolve('courses'),
+  };
 
   // Cold start: process start to the first 200, three times (the median is reported); the third one stays up.
   log('starting the app (production mode)…');
@@ -143,7 +174,8 @@ async function main(): Promise<void> {
   };
   // One after another: each sign-in is a deliberately slow scrypt check.
   const learners: Awaited<ReturnType<typeof signIn>>[] = [];
-  for (let i = 0; i < BENCH_LEARNERS; i += 1) learners.push(await signIn(benchEmail(i), BENCH_PASSWORD, `10.9.${Math.floor(i / 200)}.${(i % 200) + 1}`));
+  for (let i = 0; i < BENCH_LEARNERS; i += 1)
+    learners.push(await signIn(benchEmail(i), BENCH_PASSWORD, `10.9.${Math.floor(i / 200)}.${(i % 200) + 1}`));
   const trainer = await signIn(staffEmails(sizes.seed).trainer, STAFF_PASSWORD, '10.9.250.1');
   const moduleSlug = data.moduleSlugs[2]!;
   const quizModule = data.moduleSlugs[0]!;
@@ -151,7 +183,10 @@ async function main(): Promise<void> {
   const tokens = await Promise.all(learners.map((client) => client.csrf(modulePath)));
   const pageBytes = Buffer.byteLength(await (await learners[1]!.request(modulePath)).text());
 
-  const get = (url: string, client?: (typeof learners)[number], accept = 'text/html') => ({ url: base + url, headers: { accept, ...(client ? { cookie: client.cookieHeader() } : {}) } });
+  const get = (url: string, client?: (typeof learners)[number], accept = 'text/html') => ({
+    url: base + url,
+    headers: { accept, ...(client ? { cookie: client.cookieHeader() } : {}) },
+  });
   const scenarios: { name: string; run: () => Promise<LoadResult> }[] = [
     { name: 'catalogue', run: () => measure({ ...get('/'), durationSeconds: seconds }) },
     { name: 'module_page', run: () => measure({ ...get(modulePath, learners[1]), durationSeconds: seconds }) },
@@ -166,9 +201,22 @@ async function main(): Promise<void> {
           method: 'POST',
           durationSeconds: seconds,
           setupRequest: (request) => {
-            const i = (n += 1) % (BENCH_LEARNERS - 1) + 1;
-            const body = new URLSearchParams({ ...data.quizFields, _csrf: tokens[i]!, submissionKey: `bench${n}x${Date.now().toString(36)}abcdefgh` });
-            return { ...request, body: body.toString(), headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', cookie: learners[i]!.cookieHeader() } };
+            const i = ((n += 1) % (BENCH_LEARNERS - 1)) + 1;
+            const body = new URLSearchParams({
+              ...data.quizFields,
+              _csrf: tokens[i]!,
+              submissionKey: `bench${n}x${Date.now().toString(36)}abcdefgh`,
+            });
+            return {
+              ...request,
+              body: body.toString(),
+              headers: {
+                ...request.headers,
+                'content-type': 'application/x-www-form-urlencoded',
+                accept: 'application/json',
+                cookie: learners[i]!.cookieHeader(),
+              },
+            };
           },
         });
       },
@@ -192,7 +240,17 @@ async function main(): Promise<void> {
           const target = data.completionTargets[Math.floor(n / (BENCH_LEARNERS - 1)) % data.completionTargets.length]!;
           // One request at a time per connection: its context names the (learner, course, module) in flight.
           context.key = `${data.learnerIds[i]}/${target.courseSlug}/${target.moduleSlug}`;
-          return { ...request, path: `/courses/${target.courseSlug}/modules/${target.moduleSlug}/complete`, body: `_csrf=${encodeURIComponent(tokens[i]!)}`, headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', cookie: learners[i]!.cookieHeader() } };
+          return {
+            ...request,
+            path: `/courses/${target.courseSlug}/modules/${target.moduleSlug}/complete`,
+            body: `_csrf=${encodeURIComponent(tokens[i]!)}`,
+            headers: {
+              ...request.headers,
+              'content-type': 'application/x-www-form-urlencoded',
+              accept: 'application/json',
+              cookie: learners[i]!.cookieHeader(),
+            },
+          };
         },
         onResponse: (status, _body, context) => {
           if (status === 200 && typeof context.key === 'string') acknowledged.add(context.key);
@@ -201,16 +259,24 @@ async function main(): Promise<void> {
     },
   });
   scenarios.push(
-    { name: 'certificate_pdf', run: () => measure({ ...get(`/certificates/${data.certificateSerial}.pdf`, learners[0], 'application/pdf'), durationSeconds: seconds }) },
+    {
+      name: 'certificate_pdf',
+      run: () =>
+        measure({ ...get(`/certificates/${data.certificateSerial}.pdf`, learners[0], 'application/pdf'), durationSeconds: seconds }),
+    },
     { name: 'verify_page', run: () => measure({ ...get(`/verify/${data.certificateCode}`), durationSeconds: seconds }) },
-    { name: 'verify_json', run: () => measure({ ...get(`/verify/${data.certificateCode}`, undefined, 'application/json'), durationSeconds: seconds }) },
+    {
+      name: 'verify_json',
+      run: () => measure({ ...get(`/verify/${data.certificateCode}`, undefined, 'application/json'), durationSeconds: seconds }),
+    },
     { name: 'course_report', run: () => measure({ ...get(`/reports/courses/${COURSE}`, trainer), durationSeconds: seconds }) },
   );
 
   const results: Record<string, LoadResult> = {};
   const rssAfter: Record<string, number> = {};
   const dbOps: Record<string, number> = {};
-  const commandsSoFar = async () => (await (await fetch(`${base}/internal/db-commands`)).json()) as { requests: number; commands: { total: number } };
+  const commandsSoFar = async () =>
+    (await (await fetch(`${base}/internal/db-commands`)).json()) as { requests: number; commands: { total: number } };
   for (const scenario of scenarios) {
     log(`scenario ${scenario.name}…`);
     // Round trips per request: the app's own count of database commands (driver command monitoring) over the
@@ -218,7 +284,9 @@ async function main(): Promise<void> {
     const before = await commandsSoFar();
     results[scenario.name] = await scenario.run();
     const after = await commandsSoFar();
-    dbOps[scenario.name] = Number(((after.commands.total - before.commands.total) / Math.max(after.requests - before.requests, 1)).toFixed(2));
+    dbOps[scenario.name] = Number(
+      ((after.commands.total - before.commands.total) / Math.max(after.requests - before.requests, 1)).toFixed(2),
+    );
     rssAfter[scenario.name] = rssMb(app.pid!);
   }
 
@@ -239,7 +307,14 @@ async function main(): Promise<void> {
   await waitFor200(`http://127.0.0.1:${secondPort}/`, 30000);
   log('scenario module_page_two_processes…');
   const [onFirst, onSecond] = await Promise.all(
-    [port, secondPort].map((p) => measure({ url: `http://127.0.0.1:${p}${modulePath}`, headers: { accept: 'text/html', cookie: learners[1]!.cookieHeader() }, connections: 25, durationSeconds: seconds })),
+    [port, secondPort].map((p) =>
+      measure({
+        url: `http://127.0.0.1:${p}${modulePath}`,
+        headers: { accept: 'text/html', cookie: learners[1]!.cookieHeader() },
+        connections: 25,
+        durationSeconds: seconds,
+      }),
+    ),
   );
   await stopChildProcess(second);
   results.module_page_two_processes = {
@@ -252,7 +327,13 @@ async function main(): Promise<void> {
   };
 
   // Lost or doubled completions: every acknowledged (learner, module) is stored exactly once.
-  const stored = (await Promise.all(data.learnerIds.slice(1).map((id) => ModuleCompletion.find({ learnerId: new Types.ObjectId(id) }, { learnerId: 1, courseSlug: 1, moduleSlug: 1 }).lean()))).flat();
+  const stored = (
+    await Promise.all(
+      data.learnerIds
+        .slice(1)
+        .map((id) => ModuleCompletion.find({ learnerId: new Types.ObjectId(id) }, { learnerId: 1, courseSlug: 1, moduleSlug: 1 }).lean()),
+    )
+  ).flat();
   const storedKeys = stored.map((row) => `${String(row.learnerId)}/${row.courseSlug}/${row.moduleSlug}`);
   const lostUpdates = [...acknowledged].filter((key) => !storedKeys.includes(key)).length;
   const doubled = storedKeys.length - new Set(storedKeys).size;
@@ -293,12 +374,13 @@ async function main(): Promise<void> {
 
   // The floor: bare Express 5 + EJS, a page of the module page's size, from memory, same load.
   const floorPort = await findFreePort();
-  const floor = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/floor-app.ts'), String(floorPort), String(pageBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const floor = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/floor-app.ts'), String(floorPort), String(pageBytes)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   cleanups.push(() => stopChildProcess(floor));
   await new Promise((resolve) => floor.stdout!.once('data', resolve));
   const floorResult = await measure({ url: `http://127.0.0.1:${floorPort}/`, durationSeconds: seconds });
   await stopChildProcess(floor);
-
 
   await runCleanups();
 
@@ -310,7 +392,17 @@ async function main(): Promise<void> {
     floor_rps: floorResult.rps,
     floor_page_bytes: pageBytes,
     scenarios: [
-      ...Object.entries(results).map(([name, r]) => ({ name, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio_to_floor: Number((r.rps / floorResult.rps).toFixed(3)), ...(dbOps[name] !== undefined ? { db_ops: dbOps[name] } : {}), non2xx: r.non2xx, errors: r.errors, ...(rssAfter[name] ? { rss_after_mb: rssAfter[name] } : {}) })),
+      ...Object.entries(results).map(([name, r]) => ({
+        name,
+        rps: r.rps,
+        p50_ms: r.p50_ms,
+        p99_ms: r.p99_ms,
+        ratio_to_floor: Number((r.rps / floorResult.rps).toFixed(3)),
+        ...(dbOps[name] !== undefined ? { db_ops: dbOps[name] } : {}),
+        non2xx: r.non2xx,
+        errors: r.errors,
+        ...(rssAfter[name] ? { rss_after_mb: rssAfter[name] } : {}),
+      })),
       growth,
     ],
     course_report_single_ms: { median: Number(reportMs[10]!.toFixed(1)), max: Number(reportMs[19]!.toFixed(1)) },
@@ -328,10 +420,20 @@ async function main(): Promise<void> {
   console.log(`\nMachine: ${output.machine}\nFloor (bare Express 5 + EJS, ${pageBytes} B page): ${output.floor_rps} req/s\n`);
   console.log('| scenario | req/s | p50 ms | p99 ms | ratio to floor | db_ops | non-2xx | app RSS after, MB |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const row of output.scenarios) if ('rps' in row) console.log(`| ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.ratio_to_floor} | ${row.db_ops ?? ''} | ${row.non2xx} | ${row.rss_after_mb ?? ''} |`);
-  console.log(`\nGrowth (module page, one signed-in learner, one request at a time): ${growth.learners_small} learners p50 ${growth.p50_small_ms} ms / p99 ${growth.p99_small_ms} ms; ${growth.learners_large} learners p50 ${growth.p50_large_ms} ms / p99 ${growth.p99_large_ms} ms; p50 ratio ${growth.p50_ratio}`);
-  console.log(`\nCourse report, one request at a time (20): median ${output.course_report_single_ms.median} ms, slowest ${output.course_report_single_ms.max} ms`);
-  console.log(`\nPDF median ${output.pdf_median_ms} ms · app RSS ${output.rss_mb} MB · cold start ${output.cold_start_ms} ms · lost updates ${lostUpdates} · doubled ${doubled} (of ${acknowledged.size} acknowledged completions) · seed ${Math.round(seedMs / 1000)} s · total ${Math.round(output.total_ms / 1000)} s`);
+  for (const row of output.scenarios)
+    if ('rps' in row)
+      console.log(
+        `| ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.ratio_to_floor} | ${row.db_ops ?? ''} | ${row.non2xx} | ${row.rss_after_mb ?? ''} |`,
+      );
+  console.log(
+    `\nGrowth (module page, one signed-in learner, one request at a time): ${growth.learners_small} learners p50 ${growth.p50_small_ms} ms / p99 ${growth.p99_small_ms} ms; ${growth.learners_large} learners p50 ${growth.p50_large_ms} ms / p99 ${growth.p99_large_ms} ms; p50 ratio ${growth.p50_ratio}`,
+  );
+  console.log(
+    `\nCourse report, one request at a time (20): median ${output.course_report_single_ms.median} ms, slowest ${output.course_report_single_ms.max} ms`,
+  );
+  console.log(
+    `\nPDF median ${output.pdf_median_ms} ms · app RSS ${output.rss_mb} MB · cold start ${output.cold_start_ms} ms · lost updates ${lostUpdates} · doubled ${doubled} (of ${acknowledged.size} acknowledged completions) · seed ${Math.round(seedMs / 1000)} s · total ${Math.round(output.total_ms / 1000)} s`,
+  );
 }
 
 async function runCleanups(): Promise<void> {

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     const { email, name, password } = parsed.data;
     const result = await createOrPromoteAdmin({ email, name, password });
     console.log(result.outcome === 'created' ? `Created administrator ${email}.` : `${email} is now an administrator.`);
-    if (result.generatedPassword) console.log(`Generated password (shown once; change it at /account after logging in): ${result.generatedPassword}`);
+    if (result.generatedPassword)
+      console.log(`Generated password (shown once; change it at /account after logging in): ${result.generatedPassword}`);
   } finally {
     await opened.close();
   }

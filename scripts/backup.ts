@@ -13,7 +13,10 @@ const argument = (name: string) => {
 
 withDatabase(async (config) => {
   const out = path.resolve(argument('--out') ?? path.join(config.dataDir, 'backups', new Date().toISOString().replace(/[:.]/g, '-')));
-  const manifest = await writeBackup(out, { uploadsDir: path.join(config.dataDir, 'uploads'), publicKeysDir: path.join(config.dataDir, 'keys', 'public') });
+  const manifest = await writeBackup(out, {
+    uploadsDir: path.join(config.dataDir, 'uploads'),
+    publicKeysDir: path.join(config.dataDir, 'keys', 'public'),
+  });
   for (const { name, documents } of manifest.collections) console.log(`${name}: ${documents}`);
   console.log(`Backup written to ${out}`);
 });

@@ -40,7 +40,9 @@ async function benchPdf(serial: string): Promise<void> {
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   times.sort((a, b) => a - b);
-  console.log(`PDF generation over ${PDF_RUNS} runs: median ${percentile(times, 0.5).toFixed(1)} ms, p95 ${percentile(times, 0.95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `PDF generation over ${PDF_RUNS} runs: median ${percentile(times, 0.5).toFixed(1)} ms, p95 ${percentile(times, 0.95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms`,
+  );
 }
 
 async function benchVerify(url: string, label: string, accept: string): Promise<void> {
@@ -54,17 +56,37 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pa-bench-'));
   const dbDir = path.resolve('data', 'bench');
   mkdirSync(dbDir, { recursive: true });
-  const database = await resolveDatabase({ mongodbUri: process.env.MONGODB_URI, dataDir: dbDir, ferretdbBin: process.env.FERRETDB_BIN, log: (line) => console.log(`[database] ${line}`), whenOwned: 'refuse' });
+  const database = await resolveDatabase({
+    mongodbUri: process.env.MONGODB_URI,
+    dataDir: dbDir,
+    ferretdbBin: process.env.FERRETDB_BIN,
+    log: (line) => console.log(`[database] ${line}`),
+    whenOwned: 'refuse',
+  });
   const dbName = `bench_certificates_${randomBytes(4).toString('hex')}`;
   const connection = await connectDatabase(database.uri, dbName, { postgresUrl: database.postgresUrl });
-  const config = loadConfig({ NODE_ENV: 'production', BASE_URL: 'http://localhost:3000', SMTP_URL: 'smtp://127.0.0.1:9', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: '0', CERT_VERIFY_LIMIT_PER_MINUTE: '1000000', COURSES_DIR: path.resolve('courses') });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    BASE_URL: 'http://localhost:3000',
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    CERT_VERIFY_LIMIT_PER_MINUTE: '1000000',
+    COURSES_DIR: path.resolve('courses'),
+  });
   const app = buildApp({ config, logger: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }) });
   const server = app.listen(0, '127.0.0.1');
   try {
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     await importCourses(config.coursesDir);
     const user = await User.create({ name: 'Nguyễn Thị Minh Khai 张伟', email: 'bench@example.org', passwordHash: 'x' });
-    const { certificate } = await issueCertificate({ learnerId: String(user._id), courseSlug: 'selling-to-the-un', courseVersion: 1, completedAt: new Date() });
+    const { certificate } = await issueCertificate({
+      learnerId: String(user._id),
+      courseSlug: 'selling-to-the-un',
+      courseVersion: 1,
+      completedAt: new Date(),
+    });
     console.log(`Node ${process.version}, ${os.cpus().length} CPUs, database: ${database.kind}`);
     await benchPdf(certificate.serial);
     const { port } = server.address() as AddressInfo;

@@ -60,8 +60,25 @@ const ladder: Record<Lang, { title: string; sub: string; steps: [string, string[
     title: 'The UNGM registration ladder',
     sub: 'Each step adds documents. Registration is free at every step.',
     steps: [
-      ['Basic', ['Name exactly as on the Certificate of Incorporation', 'Licence number, year established, ownership', 'Countries, contacts, UNSPSC codes', 'Declaration of eligibility', 'Minimum for e-submission tenders (with the issuing organisation)']],
-      ['Level 1', ['Certificate of Incorporation in English, or a certified translation', 'Three references from recent, independent clients', 'Ownership structure', 'Optional: ISO certificates, evidence of women ownership (51%)']],
+      [
+        'Basic',
+        [
+          'Name exactly as on the Certificate of Incorporation',
+          'Licence number, year established, ownership',
+          'Countries, contacts, UNSPSC codes',
+          'Declaration of eligibility',
+          'Minimum for e-submission tenders (with the issuing organisation)',
+        ],
+      ],
+      [
+        'Level 1',
+        [
+          'Certificate of Incorporation in English, or a certified translation',
+          'Three references from recent, independent clients',
+          'Ownership structure',
+          'Optional: ISO certificates, evidence of women ownership (51%)',
+        ],
+      ],
       ['Level 2', ['Audited financial statements for the last three years', 'In English, kept confidential', 'Updated every year']],
     ],
     note: 'Most UN organisations review Level 1 and Level 2 within a specific tender; until then the status shows "Submitted". Source: UNGM Help Centre.',
@@ -70,7 +87,16 @@ const ladder: Record<Lang, { title: string; sub: string; steps: [string, string[
     title: 'UNGM注册的三个台阶',
     sub: '每上一级都要补充材料。每一级注册都免费。',
     steps: [
-      ['基础级', ['名称与公司注册证书完全一致', '执照号码、成立年份、所有权', '业务国家、联系人、UNSPSC代码', '资格声明', '参加电子提交招标的最低要求（在发布招标的组织注册）']],
+      [
+        '基础级',
+        [
+          '名称与公司注册证书完全一致',
+          '执照号码、成立年份、所有权',
+          '业务国家、联系人、UNSPSC代码',
+          '资格声明',
+          '参加电子提交招标的最低要求（在发布招标的组织注册）',
+        ],
+      ],
       ['一级', ['英文公司注册证书，或经认证的译文', '三份近期、独立客户的推荐信', '所有权结构', '可选：ISO证书、女性拥有（51%）的证明']],
       ['二级', ['最近三年经审计的财务报表', '英文，保密', '每年更新']],
     ],
@@ -81,7 +107,10 @@ const ladder: Record<Lang, { title: string; sub: string; steps: [string, string[
 function ladderBody(lang: Lang): string {
   const t = ladder[lang];
   const heights = ['58%', '78%', '100%'];
-  const steps = t.steps.map(([name, items], i) => `<div class="box" style="height:${heights[i]}"><h2>${i + 1}. ${name}</h2><ul>${items.map((item) => `<li>${item}</li>`).join('')}</ul></div>`);
+  const steps = t.steps.map(
+    ([name, items], i) =>
+      `<div class="box" style="height:${heights[i]}"><h2>${i + 1}. ${name}</h2><ul>${items.map((item) => `<li>${item}</li>`).join('')}</ul></div>`,
+  );
   return `<h1>${t.title}</h1><p class="sub">${t.sub}</p><div class="ladder">${steps.join('')}</div><p class="note">${t.note}</p>`;
 }
 
@@ -134,9 +163,24 @@ const scopes: Record<Lang, { title: string; sub: string; cols: [string, string, 
     title: 'Scope 1, 2 and 3 emissions of a small factory',
     sub: 'GHG Protocol Corporate Standard: who burns the fuel decides the scope',
     cols: [
-      ['s1', 'Scope 1: direct', 'Sources the company owns or controls', ['Gas burned in its own boiler', 'Diesel in its own delivery trucks']],
-      ['s2', 'Scope 2: energy bought', 'Electricity, heat and steam the company buys', ['Grid electricity that runs the sewing machines', 'Steam bought from a neighbouring plant']],
-      ['s3', 'Scope 3: value chain', 'All other indirect emissions, upstream and downstream', ['Business travel', 'Raw materials bought from other firms', 'Transport by outside carriers']],
+      [
+        's1',
+        'Scope 1: direct',
+        'Sources the company owns or controls',
+        ['Gas burned in its own boiler', 'Diesel in its own delivery trucks'],
+      ],
+      [
+        's2',
+        'Scope 2: energy bought',
+        'Electricity, heat and steam the company buys',
+        ['Grid electricity that runs the sewing machines', 'Steam bought from a neighbouring plant'],
+      ],
+      [
+        's3',
+        'Scope 3: value chain',
+        'All other indirect emissions, upstream and downstream',
+        ['Business travel', 'Raw materials bought from other firms', 'Transport by outside carriers'],
+      ],
     ],
     note: 'Scopes 1 and 2 are the minimum a company reports. The UN’s own Greening the Blue inventory covers Scopes 1 and 2 plus business travel from Scope 3.',
   },
@@ -154,12 +198,27 @@ const scopes: Record<Lang, { title: string; sub: string; cols: [string, string, 
 
 function scopesBody(lang: Lang): string {
   const t = scopes[lang];
-  const cols = t.cols.map(([cls, name, what, examples]) => `<div class="box ${cls}"><h2>${name}</h2><p><b>${what}</b></p><ul>${examples.map((e) => `<li>${e}</li>`).join('')}</ul></div>`);
+  const cols = t.cols.map(
+    ([cls, name, what, examples]) =>
+      `<div class="box ${cls}"><h2>${name}</h2><p><b>${what}</b></p><ul>${examples.map((e) => `<li>${e}</li>`).join('')}</ul></div>`,
+  );
   return `<h1>${t.title}</h1><p class="sub">${t.sub}</p><div class="scopes">${cols.join('')}</div><p class="note">${t.note}</p>`;
 }
 
 /** Where risk passes from seller to buyer on a line from the seller's premises (0) to the named destination (4). */
-const incoterms: Record<Lang, { title: string; sub: string; stations: string[]; rows: [string, number, number, string][]; seller: string; buyer: string; risk: string; note: string }> = {
+const incoterms: Record<
+  Lang,
+  {
+    title: string;
+    sub: string;
+    stations: string[];
+    rows: [string, number, number, string][];
+    seller: string;
+    buyer: string;
+    risk: string;
+    note: string;
+  }
+> = {
   en: {
     title: 'Incoterms® 2020: where risk passes to the buyer',
     sub: 'Four rules UN buyers use. The red line marks where risk passes; the shading shows who pays for the main carriage.',
@@ -170,7 +229,9 @@ const incoterms: Record<Lang, { title: string; sub: string; stations: string[]; 
       ['CIP', 1, 3, 'As CPT, and the seller also insures the goods'],
       ['DAP', 3, 3, 'Seller carries risk and cost to the named destination, ready for unloading'],
     ],
-    seller: 'Seller pays', buyer: 'Buyer pays', risk: 'Risk passes',
+    seller: 'Seller pays',
+    buyer: 'Buyer pays',
+    risk: 'Risk passes',
     note: 'Incoterms® is a trademark of the International Chamber of Commerce (ICC). Always name the place after the rule, e.g. “FCA Qingdao, Incoterms® 2020”. Import clearance under DAP is the buyer’s.',
   },
   zh: {
@@ -183,7 +244,9 @@ const incoterms: Record<Lang, { title: string; sub: string; stations: string[]; 
       ['CIP', 1, 3, '与CPT相同，另由卖方为货物投保'],
       ['DAP', 3, 3, '卖方承担风险和费用，直至在指定目的地备妥待卸'],
     ],
-    seller: '卖方付费', buyer: '买方付费', risk: '风险转移',
+    seller: '卖方付费',
+    buyer: '买方付费',
+    risk: '风险转移',
     note: 'Incoterms® 是国际商会（ICC）的商标。术语后面一定要写明地点，例如“FCA青岛，Incoterms® 2020”。DAP下的进口清关由买方负责。',
   },
 };
@@ -202,17 +265,38 @@ function incotermsBody(lang: Lang): string {
 }
 
 const diagrams: Diagram[] = [
-  { course: 'selling-to-the-un', name: 'ungm-registration-ladder', width: 960, height: 560, body: { en: ladderBody('en'), zh: ladderBody('zh') } },
+  {
+    course: 'selling-to-the-un',
+    name: 'ungm-registration-ladder',
+    width: 960,
+    height: 560,
+    body: { en: ladderBody('en'), zh: ladderBody('zh') },
+  },
   { course: 'bid-writing', name: 'solicitation-to-award', width: 960, height: 500, body: { en: flowBody('en'), zh: flowBody('zh') } },
   { course: 'sustainable-procurement', name: 'ghg-scopes', width: 960, height: 310, body: { en: scopesBody('en'), zh: scopesBody('zh') } },
-  { course: 'delivering-and-getting-paid', name: 'incoterms-risk-line', width: 960, height: 520, body: { en: incotermsBody('en'), zh: incotermsBody('zh') } },
+  {
+    course: 'delivering-and-getting-paid',
+    name: 'incoterms-risk-line',
+    width: 960,
+    height: 520,
+    body: { en: incotermsBody('en'), zh: incotermsBody('zh') },
+  },
 ];
 
 function render(diagram: Diagram, lang: Lang, scratch: string): string {
   const html = path.join(scratch, `${diagram.name}.${lang}.html`);
   writeFileSync(html, page(diagram.width, diagram.body[lang], lang));
   const out = path.resolve('courses', diagram.course, 'assets', `${diagram.name}.${lang}.png`);
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--force-device-scale-factor=1', `--window-size=${diagram.width},${diagram.height}`, `--screenshot=${out}`, `file://${html}`];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--hide-scrollbars',
+    '--force-device-scale-factor=1',
+    `--window-size=${diagram.width},${diagram.height}`,
+    `--screenshot=${out}`,
+    `file://${html}`,
+  ];
   const result = spawnSync(chromium, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
   if (result.status !== 0) throw new Error(`chromium failed for ${diagram.name}.${lang}: ${result.stderr.toString().slice(-500)}`);
   const size = statSync(out).size;

@@ -12,6 +12,11 @@ if (!from) {
 }
 
 withDatabase(async (config) => {
-  const manifest = await restoreBackup(path.resolve(from), { uploadsDir: path.join(config.dataDir, 'uploads'), publicKeysDir: path.join(config.dataDir, 'keys', 'public') });
-  console.log(`Restored ${manifest.collections.reduce((sum, c) => sum + c.documents, 0)} documents in ${manifest.collections.length} collections from ${from}`);
+  const manifest = await restoreBackup(path.resolve(from), {
+    uploadsDir: path.join(config.dataDir, 'uploads'),
+    publicKeysDir: path.join(config.dataDir, 'keys', 'public'),
+  });
+  console.log(
+    `Restored ${manifest.collections.reduce((sum, c) => sum + c.documents, 0)} documents in ${manifest.collections.length} collections from ${from}`,
+  );
 });

@@ -21,9 +21,17 @@ const argsSchema = z.object({
   progress: count(20000),
   attempts: count(6000),
   certificates: count(400),
-  seed: z.coerce.number().int().min(0).max(2 ** 31).default(42),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(42),
   times: z.coerce.number().int().min(0).max(50_000_000).optional(),
-  course: z.string().regex(/^[a-z0-9-]{1,100}$/).optional(),
+  course: z
+    .string()
+    .regex(/^[a-z0-9-]{1,100}$/)
+    .optional(),
   'other-share': z.coerce.number().min(0).max(1).default(0.1),
   password: z.string().min(10).max(200).optional(),
 });
@@ -31,14 +39,26 @@ const argsSchema = z.object({
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      learners: { type: 'string' }, progress: { type: 'string' }, attempts: { type: 'string' }, certificates: { type: 'string' },
-      seed: { type: 'string' }, times: { type: 'string' }, course: { type: 'string' }, 'other-share': { type: 'string' }, password: { type: 'string' },
-      force: { type: 'boolean' }, 'no-reports': { type: 'boolean' }, 'reports-only': { type: 'boolean' }, help: { type: 'boolean' },
+      learners: { type: 'string' },
+      progress: { type: 'string' },
+      attempts: { type: 'string' },
+      certificates: { type: 'string' },
+      seed: { type: 'string' },
+      times: { type: 'string' },
+      course: { type: 'string' },
+      'other-share': { type: 'string' },
+      password: { type: 'string' },
+      force: { type: 'boolean' },
+      'no-reports': { type: 'boolean' },
+      'reports-only': { type: 'boolean' },
+      help: { type: 'boolean' },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('Usage: npm run seed -- [--learners 2000] [--progress 20000] [--attempts 6000] [--certificates 400] [--seed 42] [--times N] [--course slug] [--other-share 0.1] [--password ...] [--force] [--no-reports] [--reports-only]');
+    console.log(
+      'Usage: npm run seed -- [--learners 2000] [--progress 20000] [--attempts 6000] [--certificates 400] [--seed 42] [--times N] [--course slug] [--other-share 0.1] [--password ...] [--force] [--no-reports] [--reports-only]',
+    );
     return;
   }
   const parsed = argsSchema.safeParse(values);
@@ -57,15 +77,32 @@ async function main(): Promise<void> {
       console.log(`Report snapshots of ${built.courses} courses (${built.learners} enrolments) built in ${built.durationMs} ms`);
       return;
     }
-    if (!values.force && (await User.exists({}))) throw new SeedRefused('this database already has users; pass --force to add seeded data to it anyway');
+    if (!values.force && (await User.exists({})))
+      throw new SeedRefused('this database already has users; pass --force to add seeded data to it anyway');
     const result = await seed({
-      learners: args.learners, progress: args.progress, attempts: args.attempts, certificates: args.certificates, seed: args.seed, times: args.times,
-      mainCourse: args.course, otherShare: args['other-share'], coursesDir: config.coursesDir, staffPassword: args.password,
-      buildReports: !values['no-reports'], log: (line) => console.log(line),
+      learners: args.learners,
+      progress: args.progress,
+      attempts: args.attempts,
+      certificates: args.certificates,
+      seed: args.seed,
+      times: args.times,
+      mainCourse: args.course,
+      otherShare: args['other-share'],
+      coursesDir: config.coursesDir,
+      staffPassword: args.password,
+      buildReports: !values['no-reports'],
+      log: (line) => console.log(line),
     });
-    console.log('Inserted:', Object.entries(result.inserted).map(([name, n]) => `${name} ${n}`).join(', '));
+    console.log(
+      'Inserted:',
+      Object.entries(result.inserted)
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', '),
+    );
     console.log(`Trainer ${result.staff.trainer} and admin ${result.staff.admin}, password: ${result.staff.password}`);
-    console.log(`Seeded in ${(result.durationMs / 1000).toFixed(1)} s${result.reportsMs ? ` (report snapshots ${(result.reportsMs / 1000).toFixed(1)} s)` : ''}`);
+    console.log(
+      `Seeded in ${(result.durationMs / 1000).toFixed(1)} s${result.reportsMs ? ` (report snapshots ${(result.reportsMs / 1000).toFixed(1)} s)` : ''}`,
+    );
   } finally {
     await opened.close();
     console.log(`Total ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -73,6 +110,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof SeedRefused ? `Seed refused: ${error.message}` : `Seed failed: ${(error as Error).stack ?? String(error)}`);
+  console.error(
+    error instanceof SeedRefused ? `Seed refused: ${error.message}` : `Seed failed: ${(error as Error).stack ?? String(error)}`,
+  );
   process.exit(1);
 });

@@ -45,15 +45,30 @@ const envSchema = z.object({
     message: 'must be an smtp:// or smtps:// URL such as smtps://user:pass@smtp.example.org:465',
   }),
   MAIL_FROM: optionalString,
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(120),
-  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(7 * 24),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 24)
+    .default(7 * 24),
   CERT_SIGNING_KEY: optionalString.refine((value) => !value || toEd25519Pem(value) !== undefined, {
     message: 'must be an Ed25519 private key, as PKCS#8 PEM or base64 of the PKCS#8 DER',
   }),
   ISSUER_NAME: z.string().trim().min(1).max(200).default('Procurement Academy'),
   PROGRAMME_NAME: z.string().trim().min(1).max(200).default('UN Procurement Capacity Building Programme'),
   CERT_VERIFY_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
-  REPORT_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(1),
+  REPORT_MAX_AGE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(1),
   COUNT_DB_COMMANDS: z.enum(['true', 'false']).default('false'),
 });
 
@@ -141,14 +156,20 @@ const isLoopback = (hostname: string) => hostname === 'localhost' || hostname ==
  */
 function refuseUnsafeProductionDefaults(values: z.infer<typeof envSchema>): void {
   if (!values.BASE_URL) {
-    throw new ConfigError('Invalid configuration: BASE_URL is required in production (the public address signed into every certificate), e.g. BASE_URL=https://academy.example.org');
+    throw new ConfigError(
+      'Invalid configuration: BASE_URL is required in production (the public address signed into every certificate), e.g. BASE_URL=https://academy.example.org',
+    );
   }
   const url = new URL(values.BASE_URL);
   if (url.protocol === 'http:' && !isLoopback(url.hostname) && values.ALLOW_HTTP_BASE_URL !== 'true') {
-    throw new ConfigError('Invalid configuration: BASE_URL must use https:// in production (set ALLOW_HTTP_BASE_URL=true to allow http:// deliberately)');
+    throw new ConfigError(
+      'Invalid configuration: BASE_URL must use https:// in production (set ALLOW_HTTP_BASE_URL=true to allow http:// deliberately)',
+    );
   }
   if (!values.SMTP_URL) {
-    throw new ConfigError('Invalid configuration: SMTP_URL is required in production (confirmation and password-reset mail would go nowhere)');
+    throw new ConfigError(
+      'Invalid configuration: SMTP_URL is required in production (confirmation and password-reset mail would go nowhere)',
+    );
   }
 }
 

@@ -55,7 +55,10 @@ async function importCoursesAtStartup(coursesDir: string, logger: Logger): Promi
   try {
     for (const outcome of await importCourses(coursesDir)) {
       if (outcome.status === 'invalid') {
-        logger.error({ course: outcome.slug, problems: outcome.problems.map((p) => `${p.file}:${p.line}: ${p.message}`) }, 'course not imported: fix its files');
+        logger.error(
+          { course: outcome.slug, problems: outcome.problems.map((p) => `${p.file}:${p.line}: ${p.message}`) },
+          'course not imported: fix its files',
+        );
       } else {
         logger.info({ course: outcome.slug, status: outcome.status, version: outcome.version }, 'course import');
       }
@@ -70,21 +73,37 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const log = (line: string) => logger.info(line);
   const database = await resolveDatabase({ ...databaseOptions(config), log, whenOwned: 'refuse' });
   // An embedded server's address is local and credential-free; an external URI may hold a password.
-  logger.info({ kind: database.kind, backend: database.backend, ...(database.kind === 'external' ? {} : { uri: database.uri }) }, 'database resolved');
+  logger.info(
+    { kind: database.kind, backend: database.backend, ...(database.kind === 'external' ? {} : { uri: database.uri }) },
+    'database resolved',
+  );
   if (config.isProduction && database.kind === 'embedded') {
-    logger.info({ dataDir: config.dataDir }, `embedded database in production: data in ${config.dataDir}/db, backups (\`npm run backup\`) in ${config.dataDir}/backups; keep ${config.dataDir}/keys with them`);
+    logger.info(
+      { dataDir: config.dataDir },
+      `embedded database in production: data in ${config.dataDir}/db, backups (\`npm run backup\`) in ${config.dataDir}/backups; keep ${config.dataDir}/keys with them`,
+    );
   }
   // Connect in the background: the app answers 503 until the database is reachable, then serves normally.
-  const connection = connectWithRetry(database.uri, (line) => logger.warn(line), { postgresUrl: database.postgresUrl, log, countCommands: config.countDbCommands });
+  const connection = connectWithRetry(database.uri, (line) => logger.warn(line), {
+    postgresUrl: database.postgresUrl,
+    log,
+    countCommands: config.countDbCommands,
+  });
   // Earlier versions' data is moved over, then course files are imported; the app serves the previous versions meanwhile.
   const startupImport = connection
-    .then(() => runDataMigrations(log).catch((error: unknown) => logger.error({ err: error }, 'moving data from an earlier version failed; it is retried at the next start')))
+    .then(() =>
+      runDataMigrations(log).catch((error: unknown) =>
+        logger.error({ err: error }, 'moving data from an earlier version failed; it is retried at the next start'),
+      ),
+    )
     .then(() => importCoursesAtStartup(config.coursesDir, logger));
   await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);
 
   const app = buildApp({ config, logger });
   // What the app's processes share goes through the database once a second: rate-limit counts, course publications.
-  const stopSharedSync = startSharedSync([syncRateLimits, checkCourseChanges], (error) => logger.warn({ err: error }, 'shared-state sync failed; it is retried every second'));
+  const stopSharedSync = startSharedSync([syncRateLimits, checkCourseChanges], (error) =>
+    logger.warn({ err: error }, 'shared-state sync failed; it is retried every second'),
+  );
   // Header size is capped (431 beyond it); slow clients are cut off by the timeouts below.
   const server = http.createServer({ maxHeaderSize: 16 * 1024 }, app);
   server.headersTimeout = 20000;

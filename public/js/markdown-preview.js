@@ -17,12 +17,16 @@
       body: body,
       credentials: 'same-origin',
     })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
       .then(function (data) {
         // The HTML was sanitised by the server's renderer, the same one learners' pages use.
         if (data && typeof data.html === 'string' && request === latest) target.innerHTML = data.html;
       })
-      .catch(function () { /* the Preview button still works */ });
+      .catch(function () {
+        /* the Preview button still works */
+      });
   }
   textarea.addEventListener('input', function () {
     window.clearTimeout(timer);

@@ -9,12 +9,21 @@ export type SeedCourse = { slug: string; version: number; passMark: number; modu
  * `attemptRate`: chance that a learner who will not finish takes a completed module's quiz. `retake`: chance of
  * another attempt after each attempt, for learners who finish the course and for the others.
  */
-export type Behaviour = { start: number; persistence: number; attemptRate: number; timesPerVisit: number; retake: { finisher: number; other: number } };
+export type Behaviour = {
+  start: number;
+  persistence: number;
+  attemptRate: number;
+  timesPerVisit: number;
+  retake: { finisher: number; other: number };
+};
 
 const HOUR = 3600 * 1000;
 
 /** Expected visits and completions per enrolled learner under a behaviour (a geometric path through the modules). */
-export function expectedProgress(behaviour: Pick<Behaviour, 'start' | 'persistence'>, modules: number): { visits: number; completions: number } {
+export function expectedProgress(
+  behaviour: Pick<Behaviour, 'start' | 'persistence'>,
+  modules: number,
+): { visits: number; completions: number } {
   let visits = 0;
   let completions = 0;
   for (let k = 0; k < modules; k += 1) {
@@ -79,7 +88,14 @@ export type LearnerActivity = {
   visits: { moduleSlug: string; firstVisitedAt: Date }[];
   completions: { moduleSlug: string; completedAt: Date }[];
   times: { moduleSlug: string; seconds: number; recordedAt: Date }[];
-  attempts: { moduleSlug: string; attemptNumber: number; answers: ReturnType<typeof gradeQuiz>['answers']; score: number; isPassed: boolean; submittedAt: Date }[];
+  attempts: {
+    moduleSlug: string;
+    attemptNumber: number;
+    answers: ReturnType<typeof gradeQuiz>['answers'];
+    score: number;
+    isPassed: boolean;
+    submittedAt: Date;
+  }[];
   completedAt?: Date;
   lastModuleSlug?: string;
   lastVisitedAt?: Date;
@@ -120,7 +136,10 @@ export function simulateLearner(random: Random, course: SeedCourse, behaviour: B
       const isLast = attemptNumber >= 5 || !random.chance(isCourseComplete ? behaviour.retake.finisher : behaviour.retake.other);
       const graded = answerQuiz(random, course, module, ability * (1 + 0.08 * (attemptNumber - 1)), isCourseComplete && isLast);
       at += random.logNormal(5 * 60 * 1000, 0.5);
-      events.push({ offset: at, apply: (date) => activity.attempts.push({ moduleSlug: module.slug, attemptNumber, ...graded, submittedAt: date }) });
+      events.push({
+        offset: at,
+        apply: (date) => activity.attempts.push({ moduleSlug: module.slug, attemptNumber, ...graded, submittedAt: date }),
+      });
       if (isLast) break;
     }
   }

@@ -28,7 +28,9 @@ async function time<T>(label: string, run: () => Promise<T>, repeat = 5): Promis
     warm.push(Date.now() - started);
   }
   warm.sort((a, b) => a - b);
-  console.log(`${label.padEnd(58)} cold ${String(cold).padStart(6)} ms   warm median ${String(warm[Math.floor(warm.length / 2)] ?? cold).padStart(5)} ms`);
+  console.log(
+    `${label.padEnd(58)} cold ${String(cold).padStart(6)} ms   warm median ${String(warm[Math.floor(warm.length / 2)] ?? cold).padStart(5)} ms`,
+  );
   return result;
 }
 
@@ -39,16 +41,32 @@ async function measurePages(slug: string, id: string, password: string, seed: nu
   const agent = request.agent(app);
   const login = await agent.get('/login');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1] ?? '';
-  await agent.post('/login').type('form').send({ _csrf: csrf, email: staffEmails(seed).admin, password }).expect(303);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrf, email: staffEmails(seed).admin, password })
+    .expect(303);
   const get = async (url: string) => {
     const response = await agent.get(url);
     if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
     return response;
   };
   const base = `/reports/courses/${slug}`;
-  for (const url of [base, `${base}?from=2025-01-01&to=2025-06-30`, `${base}/learners`, `${base}/learners?page=2000`, `${base}/learners?q=${encodeURIComponent('王')}`,
-    `${base}/learners?size=small&women=no&completed=yes`, `${base}/learners?region=${encodeURIComponent('西藏')}`, `${base}/learners/${id}`,
-    `${base}/funnel.csv`, `${base}/modules.csv`, `${base}/quiz.csv`, `${base}/outcomes.csv`, `${base}/learners/${id}/attempts.csv`]) {
+  for (const url of [
+    base,
+    `${base}?from=2025-01-01&to=2025-06-30`,
+    `${base}/learners`,
+    `${base}/learners?page=2000`,
+    `${base}/learners?q=${encodeURIComponent('王')}`,
+    `${base}/learners?size=small&women=no&completed=yes`,
+    `${base}/learners?region=${encodeURIComponent('西藏')}`,
+    `${base}/learners/${id}`,
+    `${base}/funnel.csv`,
+    `${base}/modules.csv`,
+    `${base}/quiz.csv`,
+    `${base}/outcomes.csv`,
+    `${base}/learners/${id}/attempts.csv`,
+  ]) {
     await time(`GET ${decodeURIComponent(url.replace(id, ':id'))}`, () => get(url));
   }
   const csv = await time(`GET ${base}/learners.csv (every learner)`, () => get(`${base}/learners.csv`), 1);
@@ -56,23 +74,51 @@ async function measurePages(slug: string, id: string, password: string, seed: nu
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { course: { type: 'string' }, password: { type: 'string' }, seed: { type: 'string' }, live: { type: 'boolean' }, 'no-build': { type: 'boolean' }, 'no-service': { type: 'boolean' }, 'no-http': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      course: { type: 'string' },
+      password: { type: 'string' },
+      seed: { type: 'string' },
+      live: { type: 'boolean' },
+      'no-build': { type: 'boolean' },
+      'no-service': { type: 'boolean' },
+      'no-http': { type: 'boolean' },
+    },
+  });
   loadDotEnvFile();
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const opened = await openToolDatabase(config, () => undefined);
   const slug = values.course ?? 'selling-to-the-un';
   try {
     if (!values['no-build']) {
-      const built = await refreshReports({ progress: (name, documents, ms) => console.log(`  read ${String(documents).padStart(8)} ${name.padEnd(18)} ${ms} ms`) });
+      const built = await refreshReports({
+        progress: (name, documents, ms) => console.log(`  read ${String(documents).padStart(8)} ${name.padEnd(18)} ${ms} ms`),
+      });
       console.log(`snapshot build: ${built.courses} courses, ${built.learners} enrolments, ${built.durationMs} ms`);
     }
     if (values.live) {
       // A client of its own without the app's 30 s socket timeout: these queries take longer than that on FerretDB.
       const client = await new mongoose.mongo.MongoClient(opened.database.uri, { socketTimeoutMS: 0 }).connect();
       const db = client.db(mongoose.connection.db!.databaseName);
-      await time('live: enrolments.countDocuments({courseSlug})', () => db.collection('enrolments').countDocuments({ courseSlug: slug }), 0);
-      await time('live: moduleVisits.countDocuments({courseSlug, moduleSlug})', () => db.collection('moduleVisits').countDocuments({ courseSlug: slug, moduleSlug: 'why-sell-to-the-un' }), 0);
-      await time('live: moduleVisits $match + $group by module ($sum)', () => db.collection('moduleVisits').aggregate([{ $match: { courseSlug: slug } }, { $group: { _id: '$moduleSlug', n: { $sum: 1 } } }]).toArray(), 0);
+      await time(
+        'live: enrolments.countDocuments({courseSlug})',
+        () => db.collection('enrolments').countDocuments({ courseSlug: slug }),
+        0,
+      );
+      await time(
+        'live: moduleVisits.countDocuments({courseSlug, moduleSlug})',
+        () => db.collection('moduleVisits').countDocuments({ courseSlug: slug, moduleSlug: 'why-sell-to-the-un' }),
+        0,
+      );
+      await time(
+        'live: moduleVisits $match + $group by module ($sum)',
+        () =>
+          db
+            .collection('moduleVisits')
+            .aggregate([{ $match: { courseSlug: slug } }, { $group: { _id: '$moduleSlug', n: { $sum: 1 } } }])
+            .toArray(),
+        0,
+      );
       await client.close();
     }
     const admin = { id: '000000000000000000000000', role: 'admin' as const };
@@ -87,10 +133,11 @@ async function main(): Promise<void> {
     await time('service: learners last page', () => page({ page: 100_000 }));
     await time('service: learners search "王" (name prefix)', () => page({ q: '王' }));
     await time('service: learners search "fang." (email prefix)', () => page({ q: 'fang.' }));
-    await time('service: learners size=micro women=yes completed=no', () => page({ size: 'micro', women: 'yes', completed: 'no' } as never));
+    await time('service: learners size=micro women=yes completed=no', () =>
+      page({ size: 'micro', women: 'yes', completed: 'no' } as never),
+    );
     await time('service: learners region=西藏 (sparse: rows spread over all chunks)', () => page({ region: '西藏' }));
     await time('service: learner detail', () => getLearnerDetail(admin, slug, id, options));
-
   } finally {
     await opened.close();
   }

@@ -41,7 +41,12 @@ export type SeedOptions = {
   log?: (line: string) => void;
 };
 
-export type SeedResult = { inserted: Record<string, number>; staff: { trainer: string; admin: string; password: string }; durationMs: number; reportsMs?: number };
+export type SeedResult = {
+  inserted: Record<string, number>;
+  staff: { trainer: string; admin: string; password: string };
+  durationMs: number;
+  reportsMs?: number;
+};
 
 export class SeedRefused extends Error {
   override name = 'SeedRefused';
@@ -55,7 +60,11 @@ async function loadSeedCourses(): Promise<SeedCourse[]> {
   for (const course of courses) {
     const version = await getCourseVersion(course.slug, course.currentVersion);
     if (!version) continue;
-    const modules = version.modules.map((module) => ({ slug: module.slug, minutes: module.minutes, questions: module.quiz?.questions ?? [] }));
+    const modules = version.modules.map((module) => ({
+      slug: module.slug,
+      minutes: module.minutes,
+      questions: module.quiz?.questions ?? [],
+    }));
     // One question per course is made a "content bug" (answered wrongly by most), so item analysis has one to flag.
     const buggyQuestion = modules[Math.min(2, modules.length - 1)]?.questions[1]?.id;
     loaded.push({ slug: course.slug, version: version.version, passMark: version.passMark, modules, buggyQuestion });
@@ -74,7 +83,8 @@ function mainBehaviour(options: SeedOptions, course: SeedCourse, log: (line: str
   const learners = Math.max(1, options.learners);
   const maximum = expectedProgress({ start, persistence: 1 }, modules);
   const perLearner = options.progress / learners;
-  if (perLearner > maximum.visits + maximum.completions) log(`--progress is more than ${Math.floor(maximum.visits + maximum.completions)} per learner can give: capped`);
+  if (perLearner > maximum.visits + maximum.completions)
+    log(`--progress is more than ${Math.floor(maximum.visits + maximum.completions)} per learner can give: capped`);
   const persistence = perLearner >= maximum.visits + maximum.completions ? 1 : tunePersistence(perLearner, start, modules);
   const { visits, completions } = expectedProgress({ start, persistence }, modules);
   const quizShare = course.modules.filter((module) => module.questions.length).length / Math.max(1, modules);
@@ -104,30 +114,52 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const now = options.now ?? new Date();
   const random = createRandom(options.seed);
   const emails = staffEmails(options.seed);
-  if (await User.exists({ email: emails.trainer })) throw new SeedRefused(`seed ${options.seed} was already applied to this database (${emails.trainer} exists); use another --seed`);
+  if (await User.exists({ email: emails.trainer }))
+    throw new SeedRefused(`seed ${options.seed} was already applied to this database (${emails.trainer} exists); use another --seed`);
 
-  for (const outcome of await importCourses(options.coursesDir)) log(`course ${outcome.slug}: ${outcome.status}${outcome.version ? ` (version ${outcome.version})` : ''}`);
+  for (const outcome of await importCourses(options.coursesDir))
+    log(`course ${outcome.slug}: ${outcome.status}${outcome.version ? ` (version ${outcome.version})` : ''}`);
   const courses = await loadSeedCourses();
   const main = courses.find((course) => course.slug === (options.mainCourse ?? 'selling-to-the-un')) ?? courses[0];
   if (!main) throw new SeedRefused('no course could be imported: nothing to enrol learners in');
   const others = courses.filter((course) => course !== main);
   const behaviour = mainBehaviour(options, main, log);
-  const otherBehaviour: Behaviour = { start: 0.8, persistence: 0.8, attemptRate: 0.5, timesPerVisit: 1, retake: { finisher: 0.15, other: 0.3 } };
-  log(`main course ${main.slug}: persistence ${behaviour.persistence.toFixed(3)}, quiz attempt rate ${behaviour.attemptRate.toFixed(2)}, retakes ${behaviour.retake.finisher.toFixed(2)}, views per visit ${behaviour.timesPerVisit.toFixed(2)}`);
+  const otherBehaviour: Behaviour = {
+    start: 0.8,
+    persistence: 0.8,
+    attemptRate: 0.5,
+    timesPerVisit: 1,
+    retake: { finisher: 0.15, other: 0.3 },
+  };
+  log(
+    `main course ${main.slug}: persistence ${behaviour.persistence.toFixed(3)}, quiz attempt rate ${behaviour.attemptRate.toFixed(2)}, retakes ${behaviour.retake.finisher.toFixed(2)}, views per visit ${behaviour.timesPerVisit.toFixed(2)}`,
+  );
 
   // Staff first, as in a real deployment (and their lookups stay cheap: see report-snapshot.model.ts on _id scans).
   const password = options.staffPassword ?? randomBytes(12).toString('base64url');
   const staffHash = await hashPassword(password);
   const staffAt = new Date(now.getTime() - 600 * 86_400_000);
-  const trainer = await User.create({ name: '培训师 Trainer', email: emails.trainer, role: 'trainer', passwordHash: staffHash, createdAt: staffAt });
+  const trainer = await User.create({
+    name: '培训师 Trainer',
+    email: emails.trainer,
+    role: 'trainer',
+    passwordHash: staffHash,
+    createdAt: staffAt,
+  });
   await User.create({ name: '管理员 Admin', email: emails.admin, role: 'admin', passwordHash: staffHash, createdAt: staffAt });
   await CourseStaff.create({ courseSlug: main.slug, userId: trainer._id });
 
   const make = (model: Model<never>) => new BatchWriter(model);
   const writers = {
-    users: make(User as never), enrolments: make(Enrolment as never), visits: make(ModuleVisit as never), completions: make(ModuleCompletion as never),
-    times: make(ModuleTime as never), attempts: make(QuizAttempt as never), certificates: make(Certificate as never),
-    quizzesPassed: make(QuizPassed as never), coursesCompleted: make(CourseCompleted as never),
+    users: make(User as never),
+    enrolments: make(Enrolment as never),
+    visits: make(ModuleVisit as never),
+    completions: make(ModuleCompletion as never),
+    times: make(ModuleTime as never),
+    attempts: make(QuizAttempt as never),
+    certificates: make(Certificate as never),
+    quizzesPassed: make(QuizPassed as never),
+    coursesCompleted: make(CourseCompleted as never),
   };
   const all = Object.values(writers);
   const learnerHash = await hashPassword(randomBytes(24).toString('base64url'));
@@ -149,13 +181,34 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
         writer.add(doc);
         tally(doc);
       };
-      write(writers.enrolments, feed.enrolment, { _id: seededObjectId(random, at), ...base, enrolledAt: at, lastModuleSlug: activity.lastModuleSlug, lastVisitedAt: activity.lastVisitedAt, ...(activity.completedAt ? { completedAt: activity.completedAt, completedVersion: course.version } : {}) });
-      for (const visit of activity.visits) write(writers.visits, feed.visit, { _id: seededObjectId(random, visit.firstVisitedAt), ...base, ...visit });
-      for (const completion of activity.completions) write(writers.completions, feed.completion, { _id: seededObjectId(random, completion.completedAt), ...base, ...completion, courseVersion: course.version });
-      for (const time of activity.times) write(writers.times, feed.time, { _id: seededObjectId(random, time.recordedAt), ...base, ...time });
+      write(writers.enrolments, feed.enrolment, {
+        _id: seededObjectId(random, at),
+        ...base,
+        enrolledAt: at,
+        lastModuleSlug: activity.lastModuleSlug,
+        lastVisitedAt: activity.lastVisitedAt,
+        ...(activity.completedAt ? { completedAt: activity.completedAt, completedVersion: course.version } : {}),
+      });
+      for (const visit of activity.visits)
+        write(writers.visits, feed.visit, { _id: seededObjectId(random, visit.firstVisitedAt), ...base, ...visit });
+      for (const completion of activity.completions)
+        write(writers.completions, feed.completion, {
+          _id: seededObjectId(random, completion.completedAt),
+          ...base,
+          ...completion,
+          courseVersion: course.version,
+        });
+      for (const time of activity.times)
+        write(writers.times, feed.time, { _id: seededObjectId(random, time.recordedAt), ...base, ...time });
       const passed = new Set<string>();
       for (const attempt of activity.attempts) {
-        write(writers.attempts, feed.attempt, { _id: seededObjectId(random, attempt.submittedAt), ...base, ...attempt, courseVersion: course.version, submissionKey: random.hex(12) });
+        write(writers.attempts, feed.attempt, {
+          _id: seededObjectId(random, attempt.submittedAt),
+          ...base,
+          ...attempt,
+          courseVersion: course.version,
+          submissionKey: random.hex(12),
+        });
         // The learner-state facts the app writes beside attempts and completions (pages read these, reports do not);
         // their ids come from the driver, so the random stream, and with it every other seeded value, is unchanged.
         if (attempt.isPassed && !passed.has(attempt.moduleSlug)) {
@@ -166,12 +219,25 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       if (activity.completedAt) writers.coursesCompleted.add({ ...base, completedAt: activity.completedAt, courseVersion: course.version });
       if (activity.completedAt && certificates < options.certificates) {
         certificates += 1;
-        write(writers.certificates, feed.certificate, certificateFor(random, { learnerId: String(user._id), name: user.name, courseSlug: course.slug, courseVersion: course.version, completedAt: activity.completedAt, number: certificates, seed: options.seed }));
+        write(
+          writers.certificates,
+          feed.certificate,
+          certificateFor(random, {
+            learnerId: String(user._id),
+            name: user.name,
+            courseSlug: course.slug,
+            courseVersion: course.version,
+            completedAt: activity.completedAt,
+            number: certificates,
+            seed: options.seed,
+          }),
+        );
       }
     };
     enrolIn(main, behaviour, enrolledAt);
     for (const other of others) {
-      if (random.chance(options.otherShare ?? 0.1)) enrolIn(other, otherBehaviour, new Date(enrolledAt.getTime() + random.next() * (now.getTime() - enrolledAt.getTime())));
+      if (random.chance(options.otherShare ?? 0.1))
+        enrolIn(other, otherBehaviour, new Date(enrolledAt.getTime() + random.next() * (now.getTime() - enrolledAt.getTime())));
     }
     feed.user(user);
     await flushWriters(all);
@@ -182,12 +248,13 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   }
   await flushWriters(all, true);
 
-
   const inserted = Object.fromEntries(all.map((writer) => [writer.name, writer.inserted]));
   const result: SeedResult = { inserted, staff: { ...emails, password }, durationMs: Date.now() - started };
   if (options.buildReports !== false) {
     const reportsStarted = Date.now();
-    const built = await publishTallies(feed.tallies, feed.profiles, reportsStarted, { progress: (name, documents, ms) => log(`report snapshot: ${name} (${documents} learners, ${ms} ms)`) });
+    const built = await publishTallies(feed.tallies, feed.profiles, reportsStarted, {
+      progress: (name, documents, ms) => log(`report snapshot: ${name} (${documents} learners, ${ms} ms)`),
+    });
     result.reportsMs = Date.now() - reportsStarted;
     log(`report snapshots of ${built.courses} courses (${built.learners} enrolments) built in ${result.reportsMs} ms`);
   }

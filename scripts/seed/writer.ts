@@ -20,7 +20,9 @@ export class BatchWriter {
   /** The collection, or for a kind of learner fact (they share learnerFacts) the kind's own plural name. */
   get name(): string {
     const kind = discriminatorFilter(this.model);
-    return Object.keys(kind).length ? `${this.model.modelName[0]!.toLowerCase()}${this.model.modelName.slice(1)}s` : this.model.collection.collectionName;
+    return Object.keys(kind).length
+      ? `${this.model.modelName[0]!.toLowerCase()}${this.model.modelName.slice(1)}s`
+      : this.model.collection.collectionName;
   }
 
   /** Lean inserts skip Mongoose's casting, so a learner fact's kind is set here. */

@@ -48,7 +48,10 @@ export function hashToken(token: string): string {
 }
 
 /** Stores a new token and returns its clear value (to put in the email link), which is not kept anywhere. */
-export async function issueAccountToken(fields: Omit<AccountTokenRecord, '_id' | 'tokenHash' | 'expiresAt'>, lifetimeMs: number): Promise<string> {
+export async function issueAccountToken(
+  fields: Omit<AccountTokenRecord, '_id' | 'tokenHash' | 'expiresAt'>,
+  lifetimeMs: number,
+): Promise<string> {
   const now = new Date();
   await AccountToken.deleteMany({ expiresAt: mongoose.trusted({ $lte: now }) });
   const token = randomBytes(32).toString('base64url');
@@ -61,11 +64,19 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 /** The unexpired token for a link, without using it up (to decide whether to show the form). */
 export async function findAccountToken(token: string, purpose: TokenPurpose): Promise<AccountTokenRecord | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
-  return AccountToken.findOne({ tokenHash: hashToken(token), purpose, expiresAt: mongoose.trusted({ $gt: new Date() }) }).lean<AccountTokenRecord>();
+  return AccountToken.findOne({
+    tokenHash: hashToken(token),
+    purpose,
+    expiresAt: mongoose.trusted({ $gt: new Date() }),
+  }).lean<AccountTokenRecord>();
 }
 
 /** Uses a token up atomically: of two concurrent requests with the same link, exactly one gets the record. */
 export async function consumeAccountToken(token: string, purpose: TokenPurpose): Promise<AccountTokenRecord | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
-  return AccountToken.findOneAndDelete({ tokenHash: hashToken(token), purpose, expiresAt: mongoose.trusted({ $gt: new Date() }) }).lean<AccountTokenRecord>();
+  return AccountToken.findOneAndDelete({
+    tokenHash: hashToken(token),
+    purpose,
+    expiresAt: mongoose.trusted({ $gt: new Date() }),
+  }).lean<AccountTokenRecord>();
 }

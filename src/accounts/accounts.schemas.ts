@@ -84,9 +84,7 @@ export type ProfileInput = z.infer<typeof profileSchema>;
 /** Fields never echoed back into a re-rendered form. */
 const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', '_csrf']);
 
-export type FormResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; errors: Record<string, string>; values: Record<string, string> };
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string>; values: Record<string, string> };
 
 /** Validates a form body: the data, or the first error per field plus what the user typed (minus secrets). */
 export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T> {

@@ -78,7 +78,12 @@ export async function updateProfile(userId: string, input: ProfileInput): Promis
  * Changes the password after checking the current one; other sessions of the user are signed out.
  * Returns false when the current password is wrong (which also counts towards the lockout).
  */
-export async function changePassword(userId: string, currentPassword: string, newPassword: string, keepSessionId: string): Promise<boolean> {
+export async function changePassword(
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionId: string,
+): Promise<boolean> {
   const user = await User.findById(userId, { passwordHash: 1, failureBase: 1 }).lean<UserRecord>();
   if (!user) return false;
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
@@ -95,7 +100,11 @@ export async function changePassword(userId: string, currentPassword: string, ne
  * Creates an administrator, or promotes an existing account (its password is replaced only when one is given).
  * A new account without a password gets a generated one, returned so the caller can show it once.
  */
-export async function createOrPromoteAdmin(input: { email: string; name: string; password?: string }): Promise<{ outcome: 'created' | 'promoted'; generatedPassword?: string }> {
+export async function createOrPromoteAdmin(input: {
+  email: string;
+  name: string;
+  password?: string;
+}): Promise<{ outcome: 'created' | 'promoted'; generatedPassword?: string }> {
   const existing = await User.findOne({ email: input.email }, { _id: 1 }).lean<UserRecord>();
   if (existing) {
     const set: Record<string, unknown> = { role: 'admin' };

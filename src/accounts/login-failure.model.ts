@@ -51,7 +51,12 @@ export type AttemptClaim = { locked: true } | { locked: false; n: number };
  * Claims the next failure number before a password is checked (so the attempt already counts if it turns out
  * wrong), or answers locked. `ignoreLock`: a signed-in user's wrong current password counts, lock or not.
  */
-export async function claimSignInAttempt(userId: Types.ObjectId, base: number, now = new Date(), ignoreLock = false): Promise<AttemptClaim> {
+export async function claimSignInAttempt(
+  userId: Types.ObjectId,
+  base: number,
+  now = new Date(),
+  ignoreLock = false,
+): Promise<AttemptClaim> {
   for (let attempt = 0; attempt < LOCKOUT_THRESHOLD * 4; attempt += 1) {
     const state = await readLockState(userId, base, now);
     if (state.lockedUntil && !ignoreLock) return { locked: true };

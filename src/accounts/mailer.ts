@@ -21,7 +21,13 @@ export function createMailer(config: Config, logger: Logger): Mailer {
     const transport = nodemailer.createTransport(config.smtpUrl);
     return {
       async send(mail) {
-        await transport.sendMail({ from: config.mailFrom, to: mail.to, subject: mail.subject, text: mail.text, headers: { 'Content-Language': mail.lang } });
+        await transport.sendMail({
+          from: config.mailFrom,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          headers: { 'Content-Language': mail.lang },
+        });
       },
     };
   }

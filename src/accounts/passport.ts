@@ -48,8 +48,12 @@ const sessionUserOf = (user: Express.User): SessionUser => ({
 function isSessionUser(value: unknown): value is SessionUser {
   const candidate = value as Partial<SessionUser> | null;
   return (
-    typeof candidate === 'object' && candidate !== null && typeof candidate.id === 'string' && typeof candidate.name === 'string' &&
-    typeof candidate.email === 'string' && (candidate.role === 'learner' || candidate.role === 'trainer' || candidate.role === 'admin')
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.id === 'string' &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.email === 'string' &&
+    (candidate.role === 'learner' || candidate.role === 'trainer' || candidate.role === 'admin')
   );
 }
 

@@ -37,7 +37,8 @@ function parse(stored: string): Parsed | undefined {
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return undefined;
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
   // Refuse absurd parameters from a tampered record instead of allocating gigabytes.
-  if (!Number.isInteger(cost.N) || cost.N < 2 || cost.N > 2 ** 20 || cost.r < 1 || cost.r > 32 || cost.p < 1 || cost.p > 16) return undefined;
+  if (!Number.isInteger(cost.N) || cost.N < 2 || cost.N > 2 ** 20 || cost.r < 1 || cost.r > 32 || cost.p < 1 || cost.p > 16)
+    return undefined;
   return { ...cost, salt: Buffer.from(salt, 'base64url'), key: Buffer.from(key, 'base64url') };
 }
 

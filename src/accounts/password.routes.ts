@@ -17,13 +17,26 @@ export function passwordRoutes(context: AccountsContext): Router {
     res.status(status).render(view, { title: t(titleKey), ...locals });
   };
   const renderForgot = (res: Response, form: FormView, status = 200) =>
-    render(res, 'accounts/password-forgot', 'accounts.forgot.title', { form, summary: errorSummary(form, ['email'], res.locals.t as Translate) }, status);
+    render(
+      res,
+      'accounts/password-forgot',
+      'accounts.forgot.title',
+      { form, summary: errorSummary(form, ['email'], res.locals.t as Translate) },
+      status,
+    );
   const renderReset = (res: Response, action: string, form: FormView, status = 200) => {
     // The token is in the URL: never send it to another site in a Referer header.
     res.set('Referrer-Policy', 'no-referrer');
-    render(res, 'accounts/password-reset', 'accounts.reset.title', { form, action, summary: errorSummary(form, ['password'], res.locals.t as Translate) }, status);
+    render(
+      res,
+      'accounts/password-reset',
+      'accounts.reset.title',
+      { form, action, summary: errorSummary(form, ['password'], res.locals.t as Translate) },
+      status,
+    );
   };
-  const renderInvalid = (res: Response) => render(res, 'accounts/link-invalid', 'accounts.linkInvalid.title', { retryHref: '/password/forgot' }, 400);
+  const renderInvalid = (res: Response) =>
+    render(res, 'accounts/link-invalid', 'accounts.linkInvalid.title', { retryHref: '/password/forgot' }, 400);
 
   router.get('/password/forgot', (_req, res) => renderForgot(res, emptyForm()));
 

@@ -28,12 +28,21 @@ export async function requestRegistration(input: RegisterInput, context: MailCon
       to: input.email,
       lang: locale,
       subject: tt('mail.registerExisting.subject'),
-      text: tt('mail.registerExisting.body', { name: existing.name, login: `${context.baseUrl}/login`, reset: `${context.baseUrl}/password/forgot` }),
+      text: tt('mail.registerExisting.body', {
+        name: existing.name,
+        login: `${context.baseUrl}/login`,
+        reset: `${context.baseUrl}/password/forgot`,
+      }),
     });
     return;
   }
   const token = await issueAccountToken(
-    { purpose: 'register', email: input.email, userId: null, registration: { name: input.name, passwordHash, preferredLanguage: context.locale } },
+    {
+      purpose: 'register',
+      email: input.email,
+      userId: null,
+      registration: { name: input.name, passwordHash, preferredLanguage: context.locale },
+    },
     REGISTRATION_LIFETIME_MS,
   );
   await context.mailer.send({

@@ -28,9 +28,7 @@ export class MongooseSessionStore extends session.Store {
   private readonly onConnected = () => this.startSweeping();
   private readonly onClosed = () => this.stopSweeping();
 
-  constructor(
-    private readonly options: { idleMs: number; sweepEveryMs?: number; onSweepError?: (error: unknown) => void },
-  ) {
+  constructor(private readonly options: { idleMs: number; sweepEveryMs?: number; onSweepError?: (error: unknown) => void }) {
     super();
     mongoose.connection.on('connected', this.onConnected);
     mongoose.connection.on('close', this.onClosed);
@@ -70,7 +68,10 @@ export class MongooseSessionStore extends session.Store {
         },
       },
       { upsert: true },
-    ).then(() => callback?.(), (error: unknown) => callback?.(error));
+    ).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    );
   }
 
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
@@ -89,7 +90,10 @@ export class MongooseSessionStore extends session.Store {
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.storedExpiry.delete(sid);
-    SessionModel.deleteOne({ _id: sid }).then(() => callback?.(), (error: unknown) => callback?.(error));
+    SessionModel.deleteOne({ _id: sid }).then(
+      () => callback?.(),
+      (error: unknown) => callback?.(error),
+    );
   }
 
   /** Deletes expired sessions; returns how many went. */
@@ -112,10 +116,13 @@ export class MongooseSessionStore extends session.Store {
 
   private startSweeping(): void {
     if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      if (mongoose.connection.readyState !== 1) return;
-      this.sweep().catch((error: unknown) => this.options.onSweepError?.(error));
-    }, this.options.sweepEveryMs ?? 10 * 60 * 1000);
+    this.sweeper = setInterval(
+      () => {
+        if (mongoose.connection.readyState !== 1) return;
+        this.sweep().catch((error: unknown) => this.options.onSweepError?.(error));
+      },
+      this.options.sweepEveryMs ?? 10 * 60 * 1000,
+    );
     this.sweeper.unref();
   }
 

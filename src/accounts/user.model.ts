@@ -34,7 +34,10 @@ const userSchema = new Schema(
       type: String,
       required: true,
       trim: true,
-      validate: { validator: (value: string) => value.length > 0 && !FORBIDDEN_TEXT.test(value) && [...value].length <= 100, message: 'invalid name' },
+      validate: {
+        validator: (value: string) => value.length > 0 && !FORBIDDEN_TEXT.test(value) && [...value].length <= 100,
+        message: 'invalid name',
+      },
     },
     // Always stored trimmed and lower-cased, so the unique index also catches `A@B.org` vs `a@b.org`.
     email: { type: String, required: true, lowercase: true, trim: true, maxlength: 254 },

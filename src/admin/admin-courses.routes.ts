@@ -20,10 +20,14 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
     const lang = res.locals.contentLang as 'en' | 'zh';
     const rows = await listCourseStaff(actorOf(res.req));
     res.status(status).render('admin/courses', {
-      title: tOf(res)('admin.courses.title'), failure,
-      notice: res.req.query.notice === 'assigned' || res.req.query.notice === 'unassigned' ? `admin.notice.${res.req.query.notice}` : undefined,
+      title: tOf(res)('admin.courses.title'),
+      failure,
+      notice:
+        res.req.query.notice === 'assigned' || res.req.query.notice === 'unassigned' ? `admin.notice.${res.req.query.notice}` : undefined,
       courses: rows.map((row) => ({
-        slug: row.slug, title: row.title[lang] || row.slug, assignAction: `/admin/courses/${row.slug}/staff`,
+        slug: row.slug,
+        title: row.title[lang] || row.slug,
+        assignAction: `/admin/courses/${row.slug}/staff`,
         trainers: row.trainers.map((trainer) => ({ ...trainer, removeAction: `/admin/courses/${row.slug}/staff/${trainer.id}/delete` })),
       })),
     });
@@ -34,12 +38,16 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
   router.post('/admin/courses/:slug/staff', async (req, res) => {
     const slug = slugOf(req);
     const parsed = assignSchema.safeParse(req.body);
-    const email = typeof (req.body as Record<string, unknown>).email === 'string' ? String((req.body as Record<string, unknown>).email).slice(0, 254) : '';
+    const email =
+      typeof (req.body as Record<string, unknown>).email === 'string'
+        ? String((req.body as Record<string, unknown>).email).slice(0, 254)
+        : '';
     if (!parsed.success) return renderCourses(res, { slug, message: tOf(res)('admin.staff.emailInvalid'), email }, 422);
     try {
       await assignTrainerByEmail(actorOf(req), slug, parsed.data.email);
     } catch (error) {
-      if (error instanceof HttpError && error.status === 422) return renderCourses(res, { slug, message: tOf(res)(error.message), email }, 422);
+      if (error instanceof HttpError && error.status === 422)
+        return renderCourses(res, { slug, message: tOf(res)(error.message), email }, 422);
       throw error;
     }
     res.redirect(303, '/admin/courses?notice=assigned');
@@ -56,11 +64,21 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
     const reports = await ImportReport.find({}, { _id: 0 }).sort({ courseSlug: 1 }).lean();
     res.render('admin/imports', {
       title: tOf(res)('admin.imports.title'),
-      reports: reports.map((report) => ({ slug: report.courseSlug, checkedAt: report.checkedAt.toISOString().replace('T', ' ').slice(0, 16), problems: report.problems.map((p) => `${p.file}:${p.line}: ${p.message}`) })),
+      reports: reports.map((report) => ({
+        slug: report.courseSlug,
+        checkedAt: report.checkedAt.toISOString().replace('T', ' ').slice(0, 16),
+        problems: report.problems.map((p) => `${p.file}:${p.line}: ${p.message}`),
+      })),
     });
   });
 
-  router.get('/admin/import', (_req, res) => res.render('admin/import', { title: tOf(res)('admin.import.title'), action: '/admin/import', limitMb: uploadLimits.zipFileBytes / 1024 / 1024 }));
+  router.get('/admin/import', (_req, res) =>
+    res.render('admin/import', {
+      title: tOf(res)('admin.import.title'),
+      action: '/admin/import',
+      limitMb: uploadLimits.zipFileBytes / 1024 / 1024,
+    }),
+  );
 
   router.post(
     '/admin/import',
@@ -80,7 +98,15 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
         res.status(status).json(result);
         return;
       }
-      res.status(status).render('admin/import', { title: tOf(res)('admin.import.title'), action: '/admin/import', limitMb: uploadLimits.zipFileBytes / 1024 / 1024, result, courseHref: `/author/courses/${result.slug}` });
+      res
+        .status(status)
+        .render('admin/import', {
+          title: tOf(res)('admin.import.title'),
+          action: '/admin/import',
+          limitMb: uploadLimits.zipFileBytes / 1024 / 1024,
+          result,
+          courseHref: `/author/courses/${result.slug}`,
+        });
     },
   );
 

@@ -15,7 +15,8 @@ const tOf = (res: Response) => res.locals.t as Translate;
 const NOTICES = new Set(['role-changed', 'assigned', 'unassigned']);
 
 function pageLinks(base: string, params: Record<string, string>, page: number, pageCount: number) {
-  const href = (n: number) => `${base}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(params).filter(([, v]) => v)), page: String(n) }).toString()}`;
+  const href = (n: number) =>
+    `${base}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(params).filter(([, v]) => v)), page: String(n) }).toString()}`;
   return { page, pageCount, previous: page > 1 ? href(page - 1) : undefined, next: page < pageCount ? href(page + 1) : undefined };
 }
 
@@ -35,9 +36,18 @@ export function adminRouter(context: AuthoringContext): Router {
     const result = await listUsers(actorOf(req), { query: query.q, page: query.page });
     const back = `/admin/users?${new URLSearchParams({ q: query.q, page: String(result.page) }).toString()}`;
     res.render('admin/users', {
-      title: tOf(res)('admin.users.title'), q: query.q, total: result.total, roles, back, currentUserId: req.user?.id,
+      title: tOf(res)('admin.users.title'),
+      q: query.q,
+      total: result.total,
+      roles,
+      back,
+      currentUserId: req.user?.id,
       notice: typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? `admin.notice.${req.query.notice}` : undefined,
-      users: result.users.map((user) => ({ ...user, action: `/admin/users/${user.id}/role`, createdAt: user.createdAt?.toISOString().slice(0, 10) })),
+      users: result.users.map((user) => ({
+        ...user,
+        action: `/admin/users/${user.id}/role`,
+        createdAt: user.createdAt?.toISOString().slice(0, 10),
+      })),
       pager: pageLinks('/admin/users', { q: query.q }, result.page, result.pageCount),
     });
   });
@@ -57,11 +67,16 @@ export function adminRouter(context: AuthoringContext): Router {
     const query = parsed.success ? parsed.data : { page: 1, action: '' };
     const result = await listAuditLog(actorOf(req), { page: query.page, action: query.action || undefined });
     res.render('admin/audit', {
-      title: tOf(res)('admin.audit.title'), action: query.action, actions: result.actions,
+      title: tOf(res)('admin.audit.title'),
+      action: query.action,
+      actions: result.actions,
       entries: result.entries.map((entry) => ({
-        at: entry.createdAt.toISOString().replace('T', ' ').slice(0, 19), action: entry.action, target: `${entry.targetType}:${entry.targetId}`,
+        at: entry.createdAt.toISOString().replace('T', ' ').slice(0, 19),
+        action: entry.action,
+        target: `${entry.targetType}:${entry.targetId}`,
         actor: entry.actorName ? `${entry.actorName} <${entry.actorEmail ?? ''}>` : (entry.actorId ?? tOf(res)('admin.audit.system')),
-        before: entry.before ? JSON.stringify(entry.before) : '', after: entry.after ? JSON.stringify(entry.after) : '',
+        before: entry.before ? JSON.stringify(entry.before) : '',
+        after: entry.after ? JSON.stringify(entry.after) : '',
       })),
       pager: pageLinks('/admin/audit', { action: query.action }, result.page, result.pageCount),
     });

@@ -5,7 +5,9 @@ const raw = () => z.preprocess((value) => (value === undefined ? '' : value), z.
 const page = raw().transform((value) => (/^\d{1,6}$/.test(value) ? Math.max(1, Number(value)) : 1));
 
 export const usersQuerySchema = z.object({
-  q: raw().transform((value) => value.normalize('NFC').trim().slice(0, 100)).refine((value) => !/\p{Cc}/u.test(value), { error: 'form.invalid' }),
+  q: raw()
+    .transform((value) => value.normalize('NFC').trim().slice(0, 100))
+    .refine((value) => !/\p{Cc}/u.test(value), { error: 'form.invalid' }),
   page,
 });
 
@@ -13,9 +15,15 @@ export const roleSchema = z.object({ role: raw().pipe(z.enum(roles, { error: 'fo
 
 export const auditQuerySchema = z.object({
   page,
-  action: raw().transform((value) => value.trim()).pipe(z.string().regex(/^[a-z.]{0,60}$/, { error: 'form.invalid' })),
+  action: raw()
+    .transform((value) => value.trim())
+    .pipe(z.string().regex(/^[a-z.]{0,60}$/, { error: 'form.invalid' })),
 });
 
-export const assignSchema = z.object({ email: raw().transform((value) => value.trim().toLowerCase()).pipe(z.email({ error: 'admin.staff.emailInvalid' }).max(254)) });
+export const assignSchema = z.object({
+  email: raw()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.email({ error: 'admin.staff.emailInvalid' }).max(254)),
+});
 
 export const importSchema = z.object({ mode: raw().pipe(z.enum(['draft', 'publish'], { error: 'form.invalid' })) });

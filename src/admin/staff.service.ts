@@ -22,8 +22,13 @@ export async function listCourseStaff(actor: Actor): Promise<StaffRow[]> {
     listOpenDrafts(),
     CourseStaff.find({}, { courseSlug: 1, userId: 1, _id: 0 }).lean(),
   ]);
-  const users = await User.find({ _id: { $in: [...new Set(staff.map((row) => String(row.userId)))].map((id) => new Types.ObjectId(id)) } }, { name: 1, email: 1, role: 1 }).lean();
-  const byId = new Map(users.map((user) => [String(user._id), { id: String(user._id), name: user.name, email: user.email, role: user.role }]));
+  const users = await User.find(
+    { _id: { $in: [...new Set(staff.map((row) => String(row.userId)))].map((id) => new Types.ObjectId(id)) } },
+    { name: 1, email: 1, role: 1 },
+  ).lean();
+  const byId = new Map(
+    users.map((user) => [String(user._id), { id: String(user._id), name: user.name, email: user.email, role: user.role }]),
+  );
   const rows = new Map<string, StaffRow>();
   for (const draft of drafts) rows.set(draft.courseSlug, { slug: draft.courseSlug, title: draft.meta.title, trainers: [] });
   for (const course of courses) rows.set(course.slug, { slug: course.slug, title: course.title, trainers: [] });
@@ -46,13 +51,27 @@ export async function assignTrainerByEmail(actor: Actor, slug: string, email: st
   if (!user) throw new HttpError(422, 'admin.staff.unknownUser');
   if (user.role !== 'trainer') throw new HttpError(422, 'admin.staff.notTrainer');
   await assignTrainer(slug, String(user._id), actor.id);
-  await recordAudit({ actorId: actor.id, action: 'course.staff.assign', targetType: 'course', targetId: slug, before: null, after: { userId: String(user._id), email } });
+  await recordAudit({
+    actorId: actor.id,
+    action: 'course.staff.assign',
+    targetType: 'course',
+    targetId: slug,
+    before: null,
+    after: { userId: String(user._id), email },
+  });
 }
 
 export async function unassignTrainerFromCourse(actor: Actor, slug: string, userId: string): Promise<void> {
   assertAdmin(actor);
   if (!Types.ObjectId.isValid(userId)) throw new NotFound();
   if (await unassignTrainer(slug, userId)) {
-    await recordAudit({ actorId: actor.id, action: 'course.staff.unassign', targetType: 'course', targetId: slug, before: { userId }, after: null });
+    await recordAudit({
+      actorId: actor.id,
+      action: 'course.staff.unassign',
+      targetType: 'course',
+      targetId: slug,
+      before: { userId },
+      after: null,
+    });
   }
 }

@@ -29,7 +29,12 @@ export async function listUsers(actor: Actor, input: { query: string; page: numb
     .skip((page - 1) * USERS_PAGE_SIZE)
     .limit(USERS_PAGE_SIZE)
     .lean();
-  return { users: rows.map((row) => ({ id: String(row._id), name: row.name, email: row.email, role: row.role, createdAt: row.createdAt })), page, pageCount, total };
+  return {
+    users: rows.map((row) => ({ id: String(row._id), name: row.name, email: row.email, role: row.role, createdAt: row.createdAt })),
+    page,
+    pageCount,
+    total,
+  };
 }
 
 /**
@@ -46,6 +51,13 @@ export async function changeUserRole(actor: Actor, userId: string, role: Role): 
   if (user.role === role) return { before: role, after: role };
   await User.updateOne({ _id: user._id }, { $set: { role } });
   await destroyUserSessions(user._id);
-  await recordAudit({ actorId: actor.id, action: 'user.role.change', targetType: 'user', targetId: userId, before: { role: user.role }, after: { role, email: user.email } });
+  await recordAudit({
+    actorId: actor.id,
+    action: 'user.role.change',
+    targetType: 'user',
+    targetId: userId,
+    before: { role: user.role },
+    after: { role, email: user.email },
+  });
   return { before: user.role, after: role };
 }

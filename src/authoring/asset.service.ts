@@ -14,7 +14,14 @@ export type IncomingFile = { originalName: string; data: Buffer };
 /** A readable, safe asset name: letters of the original name as a hint, a random suffix, the extension of the content. */
 export function generatedAssetName(originalName: string, extension: string): string {
   const base = originalName.split(/[\\/]/).pop() ?? '';
-  const stem = base.replace(/\.[^.]*$/, '').normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'file';
+  const stem =
+    base
+      .replace(/\.[^.]*$/, '')
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'file';
   return `${stem}-${randomBytes(3).toString('hex')}.${extension}`;
 }
 
@@ -40,7 +47,13 @@ export async function addUploadedAssets(context: AuthoringContext, actor: Actor,
       const storageKey = await context.storage.put(file.data);
       stored.push(storageKey);
       const sha256 = createHash('sha256').update(file.data).digest('hex');
-      assets.push({ name: generatedAssetName(file.originalName, type.extension), sha256, size: file.data.length, contentType: type.contentType, storageKey });
+      assets.push({
+        name: generatedAssetName(file.originalName, type.extension),
+        sha256,
+        size: file.data.length,
+        contentType: type.contentType,
+        storageKey,
+      });
     }
     await saveDraft(context, actor, slug, 'assets.upload', (content) => addAssets(content, assets));
     stored.length = 0;
@@ -55,7 +68,12 @@ export async function deleteAsset(context: AuthoringContext, actor: Actor, slug:
 }
 
 /** An asset of the working copy (draft or live), for authors' previews. */
-export async function getWorkingAsset(context: AuthoringContext, actor: Actor, slug: string, name: string): Promise<{ name: string; contentType: string; data: Buffer }> {
+export async function getWorkingAsset(
+  context: AuthoringContext,
+  actor: Actor,
+  slug: string,
+  name: string,
+): Promise<{ name: string; contentType: string; data: Buffer }> {
   const copy = await getWorkingCopy(actor, slug);
   const asset = copy.content.assets.find((candidate) => candidate.name === name);
   if (!asset) throw new NotFound();

@@ -9,7 +9,10 @@ import { authorHref } from './authoring.view';
 import { assertCanManageCourse } from './course-access';
 import type { AuthoringContext } from './draft-folder';
 
-const assetName = z.string().regex(/^[A-Za-z0-9._-]{1,200}(\/[A-Za-z0-9._-]{1,200}){0,4}$/).refine((name) => !name.split('/').some((part) => part === '..' || part === '.'));
+const assetName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,200}(\/[A-Za-z0-9._-]{1,200}){0,4}$/)
+  .refine((name) => !name.split('/').some((part) => part === '..' || part === '.'));
 
 /** Uploading images and PDF attachments into a draft, removing them, and serving the working copy's assets to authors. */
 export function authorAssetRoutes(context: AuthoringContext): Router {
@@ -24,10 +27,20 @@ export function authorAssetRoutes(context: AuthoringContext): Router {
       res.locals.backHref = `${authorHref(slug)}#assets`;
       next();
     },
-    acceptFiles({ field: 'files', maxFiles: uploadLimits.assetFiles, maxFileBytes: uploadLimits.assetFileBytes, maxRequestBytes: uploadLimits.assetRequestBytes }),
+    acceptFiles({
+      field: 'files',
+      maxFiles: uploadLimits.assetFiles,
+      maxFileBytes: uploadLimits.assetFileBytes,
+      maxRequestBytes: uploadLimits.assetRequestBytes,
+    }),
     async (req, res) => {
       const slug = slugOf(req);
-      const names = await addUploadedAssets(context, actorOf(req), slug, uploadedFiles(req).map((file) => ({ originalName: file.originalname, data: file.buffer })));
+      const names = await addUploadedAssets(
+        context,
+        actorOf(req),
+        slug,
+        uploadedFiles(req).map((file) => ({ originalName: file.originalname, data: file.buffer })),
+      );
       if (req.accepts(['html', 'json']) === 'json') {
         res.status(201).json({ assets: names.map((name) => ({ name, markdownPath: `assets/${name}` })) });
         return;

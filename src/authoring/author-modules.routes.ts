@@ -24,30 +24,68 @@ function langOf(req: Request): Lang {
 export function authorModuleRoutes(context: AuthoringContext): Router {
   const router = Router();
 
-  const renderSettings = (res: Response, copy: WorkingCopy, moduleSlug: string, typed?: Record<string, string | string[]>, formErrors: Record<string, string> = {}, status = 200) => {
+  const renderSettings = (
+    res: Response,
+    copy: WorkingCopy,
+    moduleSlug: string,
+    typed?: Record<string, string | string[]>,
+    formErrors: Record<string, string> = {},
+    status = 200,
+  ) => {
     const t = tOf(res);
     const module = findModule(copy.content, moduleSlug);
-    const rename = (field: string) => (field === 'minutes' || field === 'references' ? field : field === 'order' || field === 'general' ? 'general' : undefined);
+    const rename = (field: string) =>
+      field === 'minutes' || field === 'references' ? field : field === 'order' || field === 'general' ? 'general' : undefined;
     res.status(status).render('author/module', {
-      title: module.title[uiLang(res)] || module.slug, slug: copy.slug, courseHref: authorHref(copy.slug), courseTitle: copy.content.meta.title[uiLang(res)] || copy.slug,
-      module: { slug: module.slug, order: module.order, enHref: moduleHref(copy.slug, module.slug, '/text/en'), zhHref: moduleHref(copy.slug, module.slug, '/text/zh'), quizHref: moduleHref(copy.slug, module.slug, '/quiz'), questionCount: module.quiz?.questions.length ?? 0 },
-      referenceIds: copy.content.meta.references.map((ref) => ref.id), action: moduleHref(copy.slug, module.slug), notice: noticeKey(res.req.query.notice),
+      title: module.title[uiLang(res)] || module.slug,
+      slug: copy.slug,
+      courseHref: authorHref(copy.slug),
+      courseTitle: copy.content.meta.title[uiLang(res)] || copy.slug,
+      module: {
+        slug: module.slug,
+        order: module.order,
+        enHref: moduleHref(copy.slug, module.slug, '/text/en'),
+        zhHref: moduleHref(copy.slug, module.slug, '/text/zh'),
+        quizHref: moduleHref(copy.slug, module.slug, '/quiz'),
+        questionCount: module.quiz?.questions.length ?? 0,
+      },
+      referenceIds: copy.content.meta.references.map((ref) => ref.id),
+      action: moduleHref(copy.slug, module.slug),
+      notice: noticeKey(res.req.query.notice),
       values: formValues({ minutes: String(module.minutes), references: module.references.join(', ') }, typed),
       errors: fieldErrors(copy.problems, `module:${module.slug}`, rename, t, formErrors),
     });
   };
 
-  const renderText = (res: Response, copy: WorkingCopy, moduleSlug: string, lang: Lang, options: { typed?: Record<string, string | string[]>; formErrors?: Record<string, string>; previewHtml?: string; status?: number } = {}) => {
+  const renderText = (
+    res: Response,
+    copy: WorkingCopy,
+    moduleSlug: string,
+    lang: Lang,
+    options: { typed?: Record<string, string | string[]>; formErrors?: Record<string, string>; previewHtml?: string; status?: number } = {},
+  ) => {
     const t = tOf(res);
     const module = findModule(copy.content, moduleSlug);
     const base = moduleHref(copy.slug, module.slug, `/text/${lang}`);
     res.status(options.status ?? 200).render('author/module-text', {
       title: t('authoring.text.title', { module: module.title[lang] || module.slug, language: t(`authoring.lang.${lang}`) }),
-      slug: copy.slug, lang, contentLangAttr: lang === 'zh' ? 'zh-Hans' : 'en', languageName: t(`authoring.lang.${lang}`),
-      courseHref: authorHref(copy.slug), courseTitle: copy.content.meta.title[uiLang(res)] || copy.slug, moduleHref: moduleHref(copy.slug, module.slug),
-      otherHref: moduleHref(copy.slug, module.slug, `/text/${lang === 'en' ? 'zh' : 'en'}`), otherLanguageName: t(`authoring.lang.${lang === 'en' ? 'zh' : 'en'}`),
-      action: base, previewAction: `${base}/preview`, notice: noticeKey(res.req.query.notice), previewHtml: options.previewHtml,
-      values: formValues({ title: module.title[lang], objectives: module.objectives[lang].join('\n'), markdown: module.markdown[lang] }, options.typed),
+      slug: copy.slug,
+      lang,
+      contentLangAttr: lang === 'zh' ? 'zh-Hans' : 'en',
+      languageName: t(`authoring.lang.${lang}`),
+      courseHref: authorHref(copy.slug),
+      courseTitle: copy.content.meta.title[uiLang(res)] || copy.slug,
+      moduleHref: moduleHref(copy.slug, module.slug),
+      otherHref: moduleHref(copy.slug, module.slug, `/text/${lang === 'en' ? 'zh' : 'en'}`),
+      otherLanguageName: t(`authoring.lang.${lang === 'en' ? 'zh' : 'en'}`),
+      action: base,
+      previewAction: `${base}/preview`,
+      notice: noticeKey(res.req.query.notice),
+      previewHtml: options.previewHtml,
+      values: formValues(
+        { title: module.title[lang], objectives: module.objectives[lang].join('\n'), markdown: module.markdown[lang] },
+        options.typed,
+      ),
       errors: fieldErrors(copy.problems, `module:${module.slug}`, moduleTextField(lang), t, options.formErrors),
       assets: copy.content.assets.map((asset) => ({ name: asset.name, isImage: asset.contentType.startsWith('image/') })),
     });
@@ -60,22 +98,32 @@ export function authorModuleRoutes(context: AuthoringContext): Router {
     const copy = await getWorkingCopy(actor, slug);
     const taken = parsed.ok && copy.content.modules.some((module) => module.slug === parsed.data.slug);
     if (!parsed.ok || taken) {
-      const errors: FieldErrors = parsed.ok ? { slug: [tOf(res)('authoring.module.slugTaken')] } : fieldErrors([], '', () => undefined, tOf(res), parsed.errors);
+      const errors: FieldErrors = parsed.ok
+        ? { slug: [tOf(res)('authoring.module.slugTaken')] }
+        : fieldErrors([], '', () => undefined, tOf(res), parsed.errors);
       const values = formValues({}, parsed.ok ? (req.body as Record<string, string>) : parsed.values);
-      return res.status(422).render('author/course', { ...buildCoursePageView(copy, tOf(res), uiLang(res), { values, errors }), notice: undefined });
+      return res
+        .status(422)
+        .render('author/course', { ...buildCoursePageView(copy, tOf(res), uiLang(res), { values, errors }), notice: undefined });
     }
     const input = parsed.data;
-    await saveDraft(context, actor, slug, `module.add:${input.slug}`, (content) => addModule(content, { slug: input.slug, title: { en: input.title_en, zh: input.title_zh } }));
+    await saveDraft(context, actor, slug, `module.add:${input.slug}`, (content) =>
+      addModule(content, { slug: input.slug, title: { en: input.title_en, zh: input.title_zh } }),
+    );
     res.redirect(303, moduleHref(slug, input.slug, '/text/en?notice=created'));
   });
 
-  router.get('/author/courses/:slug/modules/:module', async (req, res) => renderSettings(res, await getWorkingCopy(actorOf(req), slugOf(req)), slugOf(req, 'module')));
+  router.get('/author/courses/:slug/modules/:module', async (req, res) =>
+    renderSettings(res, await getWorkingCopy(actorOf(req), slugOf(req)), slugOf(req, 'module')),
+  );
 
   router.post('/author/courses/:slug/modules/:module', async (req, res) => {
     const [actor, slug, moduleSlug] = [actorOf(req), slugOf(req), slugOf(req, 'module')];
     const parsed = parseForm(moduleSettingsSchema, req.body);
     if (!parsed.ok) return renderSettings(res, await getWorkingCopy(actor, slug), moduleSlug, parsed.values, parsed.errors, 422);
-    await saveDraft(context, actor, slug, `module.settings:${moduleSlug}`, (content) => updateModuleSettings(content, moduleSlug, parsed.data));
+    await saveDraft(context, actor, slug, `module.settings:${moduleSlug}`, (content) =>
+      updateModuleSettings(content, moduleSlug, parsed.data),
+    );
     res.redirect(303, moduleHref(slug, moduleSlug, '?notice=saved'));
   });
 
@@ -83,7 +131,9 @@ export function authorModuleRoutes(context: AuthoringContext): Router {
     const [actor, slug, moduleSlug] = [actorOf(req), slugOf(req), slugOf(req, 'module')];
     const parsed = parseForm(moveSchema, req.body);
     if (!parsed.ok) throw new NotFound();
-    await saveDraft(context, actor, slug, `module.move:${moduleSlug}:${parsed.data.direction}`, (content) => moveModule(content, moduleSlug, parsed.data.direction));
+    await saveDraft(context, actor, slug, `module.move:${moduleSlug}:${parsed.data.direction}`, (content) =>
+      moveModule(content, moduleSlug, parsed.data.direction),
+    );
     res.redirect(303, `${authorHref(slug)}?notice=saved#modules`);
   });
 
@@ -93,13 +143,22 @@ export function authorModuleRoutes(context: AuthoringContext): Router {
     res.redirect(303, `${authorHref(slug)}?notice=deleted#modules`);
   });
 
-  router.get('/author/courses/:slug/modules/:module/text/:lang', async (req, res) => renderText(res, await getWorkingCopy(actorOf(req), slugOf(req)), slugOf(req, 'module'), langOf(req)));
+  router.get('/author/courses/:slug/modules/:module/text/:lang', async (req, res) =>
+    renderText(res, await getWorkingCopy(actorOf(req), slugOf(req)), slugOf(req, 'module'), langOf(req)),
+  );
 
   router.post('/author/courses/:slug/modules/:module/text/:lang', async (req, res) => {
     const [actor, slug, moduleSlug, lang] = [actorOf(req), slugOf(req), slugOf(req, 'module'), langOf(req)];
     const parsed = parseForm(moduleTextSchema, req.body);
-    if (!parsed.ok) return renderText(res, await getWorkingCopy(actor, slug), moduleSlug, lang, { typed: parsed.values, formErrors: parsed.errors, status: 422 });
-    await saveDraft(context, actor, slug, `module.text:${moduleSlug}:${lang}`, (content) => updateModuleText(content, moduleSlug, lang, parsed.data));
+    if (!parsed.ok)
+      return renderText(res, await getWorkingCopy(actor, slug), moduleSlug, lang, {
+        typed: parsed.values,
+        formErrors: parsed.errors,
+        status: 422,
+      });
+    await saveDraft(context, actor, slug, `module.text:${moduleSlug}:${lang}`, (content) =>
+      updateModuleText(content, moduleSlug, lang, parsed.data),
+    );
     res.redirect(303, moduleHref(slug, moduleSlug, `/text/${lang}?notice=saved`));
   });
 
@@ -114,7 +173,12 @@ export function authorModuleRoutes(context: AuthoringContext): Router {
       res.status(parsed.ok ? 200 : 422).json(parsed.ok ? { html: previewHtml } : { errors: parsed.errors });
       return;
     }
-    renderText(res, copy, moduleSlug, lang, { typed: parsed.ok ? (req.body as Record<string, string>) : parsed.values, formErrors: parsed.ok ? {} : parsed.errors, previewHtml, status: parsed.ok ? 200 : 422 });
+    renderText(res, copy, moduleSlug, lang, {
+      typed: parsed.ok ? (req.body as Record<string, string>) : parsed.values,
+      formErrors: parsed.ok ? {} : parsed.errors,
+      previewHtml,
+      status: parsed.ok ? 200 : 422,
+    });
   });
 
   return router;

@@ -22,9 +22,22 @@ export function authorPublishRoutes(context: AuthoringContext): Router {
     const lang = uiLang(res);
     const changes = describeChanges(copy.live, copy.content);
     res.render('author/changes', {
-      title: tOf(res)('authoring.changes.title'), slug: copy.slug, courseHref: authorHref(copy.slug), courseTitle: copy.content.meta.title[lang] || copy.slug,
-      liveVersion: copy.live?.version, isDraft: copy.isDraft, publishAction: authorHref(copy.slug, '/publish'), problemCount: copy.problems.length,
-      changes: { ...changes, modules: changes.modules.map((module) => ({ ...module, title: module.title[lang] || module.slug, href: moduleHref(copy.slug, module.slug) })) },
+      title: tOf(res)('authoring.changes.title'),
+      slug: copy.slug,
+      courseHref: authorHref(copy.slug),
+      courseTitle: copy.content.meta.title[lang] || copy.slug,
+      liveVersion: copy.live?.version,
+      isDraft: copy.isDraft,
+      publishAction: authorHref(copy.slug, '/publish'),
+      problemCount: copy.problems.length,
+      changes: {
+        ...changes,
+        modules: changes.modules.map((module) => ({
+          ...module,
+          title: module.title[lang] || module.slug,
+          href: moduleHref(copy.slug, module.slug),
+        })),
+      },
     });
   });
 
@@ -37,7 +50,13 @@ export function authorPublishRoutes(context: AuthoringContext): Router {
       return;
     }
     const copy = await getWorkingCopy(actor, slug);
-    res.status(422).render('author/course', { ...buildCoursePageView({ ...copy, problems: result.problems }, tOf(res), uiLang(res)), notice: undefined, publishFailed: true });
+    res
+      .status(422)
+      .render('author/course', {
+        ...buildCoursePageView({ ...copy, problems: result.problems }, tOf(res), uiLang(res)),
+        notice: undefined,
+        publishFailed: true,
+      });
   });
 
   router.post('/author/courses/:slug/discard', async (req, res) => {

@@ -9,7 +9,10 @@ export function actorOf(req: Request): Actor {
   return { id: req.user.id, role: req.user.role };
 }
 
-const slugParam = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(100);
+const slugParam = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+  .max(100);
 
 /** A slug route parameter; anything else is a 404, never a query. */
 export function slugOf(req: Request, name = 'slug'): string {

@@ -16,36 +16,86 @@ const raw = () => z.preprocess((value) => (value === undefined ? '' : value), z.
 export const line = (max: number) =>
   raw()
     .transform((value) => value.normalize('NFC').trim())
-    .pipe(z.string().max(max, { error: 'authoring.form.tooLong' }).refine((value) => !CONTROL.test(value), { error: 'authoring.form.invalidCharacters' }));
+    .pipe(
+      z
+        .string()
+        .max(max, { error: 'authoring.form.tooLong' })
+        .refine((value) => !CONTROL.test(value), { error: 'authoring.form.invalidCharacters' }),
+    );
 
 /** Multi-line text (Markdown): line endings as LF, tabs kept, other control characters refused. */
 export const text = (max: number) =>
   raw()
     .transform((value) => value.replace(/\r\n?/g, '\n'))
-    .pipe(z.string().max(max, { error: 'authoring.form.tooLong' }).refine((value) => !hasControl(value), { error: 'authoring.form.invalidCharacters' }));
+    .pipe(
+      z
+        .string()
+        .max(max, { error: 'authoring.form.tooLong' })
+        .refine((value) => !hasControl(value), { error: 'authoring.form.invalidCharacters' }),
+    );
 
 /** A textarea with one item per line; blank lines are dropped. */
-const lines = (max: number) => text(max).transform((value) => value.split('\n').map((item) => item.trim()).filter(Boolean));
+const lines = (max: number) =>
+  text(max).transform((value) =>
+    value
+      .split('\n')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 const integer = (min: number, max: number) =>
-  raw().transform((value) => value.trim()).pipe(z.string().regex(/^-?\d{1,9}$/, { error: 'authoring.form.wholeNumber' })).transform(Number).pipe(z.number().min(min, { error: 'authoring.form.wholeNumber' }).max(max, { error: 'authoring.form.wholeNumber' }));
+  raw()
+    .transform((value) => value.trim())
+    .pipe(z.string().regex(/^-?\d{1,9}$/, { error: 'authoring.form.wholeNumber' }))
+    .transform(Number)
+    .pipe(z.number().min(min, { error: 'authoring.form.wholeNumber' }).max(max, { error: 'authoring.form.wholeNumber' }));
 
-export const slugField = raw().transform((value) => value.trim()).pipe(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'authoring.form.slug' }).max(80, { error: 'authoring.form.tooLong' }));
+export const slugField = raw()
+  .transform((value) => value.trim())
+  .pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'authoring.form.slug' })
+      .max(80, { error: 'authoring.form.tooLong' }),
+  );
 const choice = <T extends string>(values: readonly T[]) => raw().pipe(z.enum(values as unknown as [T, ...T[]], { error: 'form.invalid' }));
 
-export const createCourseSchema = z.object({ slug: slugField, title_en: line(200).pipe(z.string().min(1, { error: 'authoring.form.required' })), title_zh: line(200).pipe(z.string().min(1, { error: 'authoring.form.required' })) });
+export const createCourseSchema = z.object({
+  slug: slugField,
+  title_en: line(200).pipe(z.string().min(1, { error: 'authoring.form.required' })),
+  title_zh: line(200).pipe(z.string().min(1, { error: 'authoring.form.required' })),
+});
 
 export const metaSchema = z
   .object({
-    title_en: line(200), title_zh: line(200), summary_en: text(2000), summary_zh: text(2000), audience_en: text(1000), audience_zh: text(1000),
-    level: choice<Level>(levels), minutes: integer(0, 100_000), outcomes_en: lines(5000), outcomes_zh: lines(5000),
-    passMark: integer(0, 1000), maxQuizAttempts: integer(0, 1000), completion: choice<CompletionRule>(completionRules), certificate_en: line(500), certificate_zh: line(500),
+    title_en: line(200),
+    title_zh: line(200),
+    summary_en: text(2000),
+    summary_zh: text(2000),
+    audience_en: text(1000),
+    audience_zh: text(1000),
+    level: choice<Level>(levels),
+    minutes: integer(0, 100_000),
+    outcomes_en: lines(5000),
+    outcomes_zh: lines(5000),
+    passMark: integer(0, 1000),
+    maxQuizAttempts: integer(0, 1000),
+    completion: choice<CompletionRule>(completionRules),
+    certificate_en: line(500),
+    certificate_zh: line(500),
   })
   .refine((form) => form.outcomes_en.length === form.outcomes_zh.length, { path: ['outcomes_zh'], error: 'authoring.outcomes.mismatch' })
   .transform((form) => ({
-    title: { en: form.title_en, zh: form.title_zh }, summary: { en: form.summary_en, zh: form.summary_zh }, audience: { en: form.audience_en, zh: form.audience_zh },
-    level: form.level, minutes: form.minutes, outcomes: form.outcomes_en.map((en, i) => ({ en, zh: form.outcomes_zh[i] ?? '' })),
-    passMark: form.passMark, maxQuizAttempts: form.maxQuizAttempts, completion: form.completion, certificate: { en: form.certificate_en, zh: form.certificate_zh },
+    title: { en: form.title_en, zh: form.title_zh },
+    summary: { en: form.summary_en, zh: form.summary_zh },
+    audience: { en: form.audience_en, zh: form.audience_zh },
+    level: form.level,
+    minutes: form.minutes,
+    outcomes: form.outcomes_en.map((en, i) => ({ en, zh: form.outcomes_zh[i] ?? '' })),
+    passMark: form.passMark,
+    maxQuizAttempts: form.maxQuizAttempts,
+    completion: form.completion,
+    certificate: { en: form.certificate_en, zh: form.certificate_zh },
   }));
 
 const split = (item: string) => item.split('|').map((part) => part.trim());
@@ -85,14 +135,28 @@ export const addQuestionSchema = z.object({ id: slugField, type: choice<Question
 
 export const OPTION_ROWS = 6;
 const optionRow = (i: number) => ({
-  [`opt${i}_id`]: line(40), [`opt${i}_en`]: line(1000), [`opt${i}_zh`]: line(1000), [`opt${i}_fb_en`]: line(2000), [`opt${i}_fb_zh`]: line(2000),
+  [`opt${i}_id`]: line(40),
+  [`opt${i}_en`]: line(1000),
+  [`opt${i}_zh`]: line(1000),
+  [`opt${i}_fb_en`]: line(2000),
+  [`opt${i}_fb_zh`]: line(2000),
 });
-const rowIndex = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string().regex(/^[0-5]$/, { error: 'form.invalid' })).max(OPTION_ROWS));
+const rowIndex = z.preprocess(
+  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z.array(z.string().regex(/^[0-5]$/, { error: 'form.invalid' })).max(OPTION_ROWS),
+);
 
 export const questionSchema = z
   .object({
-    id: line(80), type: choice<QuestionType>(questionTypes), prompt_en: text(2000), prompt_zh: text(2000), explanation_en: text(4000), explanation_zh: text(4000),
-    reference: line(80), correct: rowIndex, truth: raw().pipe(z.enum(['', 'true', 'false'], { error: 'form.invalid' })),
+    id: line(80),
+    type: choice<QuestionType>(questionTypes),
+    prompt_en: text(2000),
+    prompt_zh: text(2000),
+    explanation_en: text(4000),
+    explanation_zh: text(4000),
+    reference: line(80),
+    correct: rowIndex,
+    truth: raw().pipe(z.enum(['', 'true', 'false'], { error: 'form.invalid' })),
     ...Object.assign({}, ...Array.from({ length: OPTION_ROWS }, (_, i) => optionRow(i))),
   })
   .transform((parsed): DraftQuestion => {
@@ -103,18 +167,36 @@ export const questionSchema = z
       .filter((i) => ['id', 'en', 'zh', 'fb_en', 'fb_zh'].some((part) => value(`opt${i}_${part}`) !== ''))
       .map((i) => {
         const feedback = { en: value(`opt${i}_fb_en`), zh: value(`opt${i}_fb_zh`) };
-        return { row: i, option: { id: value(`opt${i}_id`), text: { en: value(`opt${i}_en`), zh: value(`opt${i}_zh`) }, ...(feedback.en || feedback.zh ? { feedback } : {}) } };
+        return {
+          row: i,
+          option: {
+            id: value(`opt${i}_id`),
+            text: { en: value(`opt${i}_en`), zh: value(`opt${i}_zh`) },
+            ...(feedback.en || feedback.zh ? { feedback } : {}),
+          },
+        };
       });
     const correctRows = new Set(form.correct.map(Number));
-    const answer = form.type === 'truefalse' ? (form.truth === '' ? undefined : form.truth === 'true') : options.filter(({ row }) => correctRows.has(row)).map(({ option }) => option.id);
+    const answer =
+      form.type === 'truefalse'
+        ? form.truth === ''
+          ? undefined
+          : form.truth === 'true'
+        : options.filter(({ row }) => correctRows.has(row)).map(({ option }) => option.id);
     return {
-      id: value('id'), type: form.type, prompt: { en: value('prompt_en'), zh: value('prompt_zh') },
-      options: form.type === 'truefalse' ? [] : options.map(({ option }) => option), ...(answer === undefined ? {} : { answer }),
-      explanation: { en: value('explanation_en'), zh: value('explanation_zh') }, reference: value('reference'),
+      id: value('id'),
+      type: form.type,
+      prompt: { en: value('prompt_en'), zh: value('prompt_zh') },
+      options: form.type === 'truefalse' ? [] : options.map(({ option }) => option),
+      ...(answer === undefined ? {} : { answer }),
+      explanation: { en: value('explanation_en'), zh: value('explanation_zh') },
+      reference: value('reference'),
     };
   });
 
-export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string>; values: Record<string, string | string[]> };
+export type FormResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; errors: Record<string, string>; values: Record<string, string | string[]> };
 
 /** Validates a form body: the data, or the first error (an i18n key) per field plus everything the user typed. */
 export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T> {

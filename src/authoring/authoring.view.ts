@@ -18,7 +18,13 @@ export function problemText(problem: DraftProblem, t: Translate): string {
  * Puts the problems of one scope next to the form fields they belong to. `rename` maps a validator field
  * (`title.en`, `markdown.zh`) to the form field name, or undefined when the field is not on this page.
  */
-export function fieldErrors(problems: DraftProblem[], scope: string, rename: (field: string) => string | undefined, t: Translate, formErrors: Record<string, string> = {}): FieldErrors {
+export function fieldErrors(
+  problems: DraftProblem[],
+  scope: string,
+  rename: (field: string) => string | undefined,
+  t: Translate,
+  formErrors: Record<string, string> = {},
+): FieldErrors {
   const errors: FieldErrors = {};
   for (const [name, key] of Object.entries(formErrors)) errors[name] = [t(key)];
   for (const problem of problems) {
@@ -40,7 +46,18 @@ export function moduleTextField(lang: Lang) {
   };
 }
 
-const courseSettingsFields = new Set(['title', 'summary', 'audience', 'level', 'minutes', 'outcomes', 'passMark', 'maxQuizAttempts', 'completion', 'certificate']);
+const courseSettingsFields = new Set([
+  'title',
+  'summary',
+  'audience',
+  'level',
+  'minutes',
+  'outcomes',
+  'passMark',
+  'maxQuizAttempts',
+  'completion',
+  'certificate',
+]);
 
 /** Where a problem is fixed: the page (and field anchor) that edits the line it was found on. */
 export function problemLink(slug: string, problem: DraftProblem): string {
@@ -54,7 +71,8 @@ export function problemLink(slug: string, problem: DraftProblem): string {
     return moduleHref(slug, module, `#${name}`);
   }
   if (name === 'references' || name === 'glossary') return authorHref(slug, `/catalogues#${name}`);
-  if (courseSettingsFields.has(name)) return authorHref(slug, `/settings#${name === 'outcomes' ? 'outcomes_en' : underscore(problem.field)}`);
+  if (courseSettingsFields.has(name))
+    return authorHref(slug, `/settings#${name === 'outcomes' ? 'outcomes_en' : underscore(problem.field)}`);
   return authorHref(slug);
 }
 
@@ -62,7 +80,10 @@ export function problemLink(slug: string, problem: DraftProblem): string {
 export function buildProblemList(copy: WorkingCopy, t: Translate, lang: Lang) {
   return copy.problems.map((problem) => {
     const [kind, module = ''] = problem.scope.split(':');
-    const title = kind === 'course' ? copy.content.meta.title[lang] : (copy.content.modules.find((candidate) => candidate.slug === module)?.title[lang] ?? module);
+    const title =
+      kind === 'course'
+        ? copy.content.meta.title[lang]
+        : (copy.content.modules.find((candidate) => candidate.slug === module)?.title[lang] ?? module);
     return { where: title || module || copy.slug, message: problemText(problem, t), href: problemLink(copy.slug, problem) };
   });
 }

@@ -28,7 +28,11 @@ export async function managedCourseSlugs(actor: Actor): Promise<string[] | undef
 
 /** Assigns a trainer to a course (idempotent). */
 export async function assignTrainer(courseSlug: string, userId: string, assignedBy?: string): Promise<void> {
-  await CourseStaff.create({ courseSlug, userId: new Types.ObjectId(userId), ...(assignedBy ? { assignedBy: new Types.ObjectId(assignedBy) } : {}) }).catch((error: unknown) => {
+  await CourseStaff.create({
+    courseSlug,
+    userId: new Types.ObjectId(userId),
+    ...(assignedBy ? { assignedBy: new Types.ObjectId(assignedBy) } : {}),
+  }).catch((error: unknown) => {
     if (!isDuplicateKey(error)) throw error;
   });
 }

@@ -75,12 +75,22 @@ type DraftSummary = Pick<CourseDraftDoc, 'courseSlug' | 'revision' | 'state' | '
 /** The open drafts of the given courses (all courses when `slugs` is undefined), without their modules. */
 export async function listOpenDrafts(slugs?: string[]): Promise<DraftSummary[]> {
   const filter = slugs ? { courseSlug: { $in: slugs } } : {};
-  const rows = await CourseDraft.find(filter, { courseSlug: 1, revision: 1, state: 1, 'meta.title': 1, problems: 1, updatedAt: 1, _id: 0 }).lean<DraftSummary[]>();
+  const rows = await CourseDraft.find(filter, {
+    courseSlug: 1,
+    revision: 1,
+    state: 1,
+    'meta.title': 1,
+    problems: 1,
+    updatedAt: 1,
+    _id: 0,
+  }).lean<DraftSummary[]>();
   return latestPerCourse(rows).filter((row) => row.state === 'draft');
 }
 
 /** Inserts revision `doc.revision`; false when another save took that number first. */
-export async function appendDraftRevision(doc: Omit<CourseDraftDoc, 'createdAt' | 'updatedAt' | 'state'> & { state?: CourseDraftDoc['state'] }): Promise<boolean> {
+export async function appendDraftRevision(
+  doc: Omit<CourseDraftDoc, 'createdAt' | 'updatedAt' | 'state'> & { state?: CourseDraftDoc['state'] },
+): Promise<boolean> {
   const now = new Date();
   try {
     await CourseDraft.create({ state: 'draft', createdAt: now, updatedAt: now, ...doc });
@@ -95,7 +105,17 @@ export async function appendDraftRevision(doc: Omit<CourseDraftDoc, 'createdAt' 
 
 /** Closes the draft at `revision` (published or discarded); false when a save landed after it. */
 export function closeDraft(courseSlug: string, revision: number, baseVersion: number, actorId: string): Promise<boolean> {
-  return appendDraftRevision({ courseSlug, revision: revision + 1, state: 'closed', baseVersion, meta: {} as DraftMeta, modules: [], assets: [], problems: [], updatedBy: actorId });
+  return appendDraftRevision({
+    courseSlug,
+    revision: revision + 1,
+    state: 'closed',
+    baseVersion,
+    meta: {} as DraftMeta,
+    modules: [],
+    assets: [],
+    problems: [],
+    updatedBy: actorId,
+  });
 }
 
 /** Drafts stored by earlier versions (one updatable document per course, collection `courseDrafts`) become revisions. */

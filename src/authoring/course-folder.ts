@@ -14,7 +14,10 @@ export type CourseFolderText = { files: CourseFileText[]; lines: Map<string, Lin
  * does not (DEL, C1 controls, BOM, U+2028/9) are escaped too, so any text round-trips exactly.
  */
 export function yamlString(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const flowBilingual = (value: Bilingual) => `{ en: ${yamlString(value.en)}, zh: ${yamlString(value.zh)} }`;
@@ -79,7 +82,9 @@ function courseYaml(content: DraftContent): FileBuilder {
 
 function modulePage(module: DraftModule, lang: Lang): FileBuilder {
   const b = new FileBuilder(`module:${module.slug}`);
-  b.add('---', 'general').add(`order: ${module.order}`, 'order').add(`title: ${yamlString(module.title[lang])}`, `title.${lang}`);
+  b.add('---', 'general')
+    .add(`order: ${module.order}`, 'order')
+    .add(`title: ${yamlString(module.title[lang])}`, `title.${lang}`);
   b.add(`minutes: ${module.minutes}`, 'minutes');
   b.list('objectives', module.objectives[lang].map(yamlString), `objectives.${lang}`);
   b.add(`references: [${module.references.map(yamlString).join(', ')}]`, 'references').add('---', 'general');
@@ -94,7 +99,9 @@ function modulePage(module: DraftModule, lang: Lang): FileBuilder {
 
 function questionLines(b: FileBuilder, question: DraftQuestion, scope: string): void {
   b.add(`  - id: ${yamlString(question.id)}`, 'id', scope).add(`    type: ${yamlString(question.type)}`, 'type', scope);
-  b.add('    prompt:', 'prompt', scope).add(`      en: ${yamlString(question.prompt.en)}`, 'prompt.en', scope).add(`      zh: ${yamlString(question.prompt.zh)}`, 'prompt.zh', scope);
+  b.add('    prompt:', 'prompt', scope)
+    .add(`      en: ${yamlString(question.prompt.en)}`, 'prompt.en', scope)
+    .add(`      zh: ${yamlString(question.prompt.zh)}`, 'prompt.zh', scope);
   if (question.type !== 'truefalse') {
     if (question.options.length === 0) b.add('    options: []', 'options', scope);
     else b.add('    options:', 'options', scope);
@@ -104,9 +111,18 @@ function questionLines(b: FileBuilder, question: DraftQuestion, scope: string): 
     }
   }
   const { answer } = question;
-  const answerText = typeof answer === 'boolean' ? String(answer) : answer === undefined ? 'null' : answer.length === 1 && question.type === 'single' ? yamlString(answer[0] ?? '') : `[${answer.map(yamlString).join(', ')}]`;
+  const answerText =
+    typeof answer === 'boolean'
+      ? String(answer)
+      : answer === undefined
+        ? 'null'
+        : answer.length === 1 && question.type === 'single'
+          ? yamlString(answer[0] ?? '')
+          : `[${answer.map(yamlString).join(', ')}]`;
   b.add(`    answer: ${answerText}`, 'answer', scope);
-  b.add('    explanation:', 'explanation', scope).add(`      en: ${yamlString(question.explanation.en)}`, 'explanation.en', scope).add(`      zh: ${yamlString(question.explanation.zh)}`, 'explanation.zh', scope);
+  b.add('    explanation:', 'explanation', scope)
+    .add(`      en: ${yamlString(question.explanation.en)}`, 'explanation.en', scope)
+    .add(`      zh: ${yamlString(question.explanation.zh)}`, 'explanation.zh', scope);
   b.add(`    reference: ${yamlString(question.reference)}`, 'reference', scope);
 }
 
@@ -133,7 +149,11 @@ export function renderCourseFolder(content: DraftContent): CourseFolderText {
 }
 
 /** Writes a draft as a course folder at `dir` (whose name is the course slug), asset bytes from `readAsset`. */
-export async function writeCourseFolder(dir: string, content: DraftContent, readAsset: (asset: DraftAsset) => Promise<Buffer>): Promise<CourseFolderText> {
+export async function writeCourseFolder(
+  dir: string,
+  content: DraftContent,
+  readAsset: (asset: DraftAsset) => Promise<Buffer>,
+): Promise<CourseFolderText> {
   const folder = renderCourseFolder(content);
   await mkdir(dir, { recursive: true });
   for (const file of folder.files) await writeFile(path.join(dir, file.name), file.text);

@@ -4,7 +4,12 @@ import { authorHref, buildProblemList, fieldErrors, formatBytes, moduleHref, typ
 import type { WorkingCopy } from './draft.service';
 
 /** View model of a course's authoring page: state, problems, modules with their actions, assets, and what to do next. */
-export function buildCoursePageView(copy: WorkingCopy, t: Translate, lang: Lang, addModule: { values: Record<string, string>; errors: FieldErrors } = { values: {}, errors: {} }) {
+export function buildCoursePageView(
+  copy: WorkingCopy,
+  t: Translate,
+  lang: Lang,
+  addModule: { values: Record<string, string>; errors: FieldErrors } = { values: {}, errors: {} },
+) {
   const { content, slug } = copy;
   const last = content.modules.length - 1;
   return {
@@ -23,7 +28,9 @@ export function buildCoursePageView(copy: WorkingCopy, t: Translate, lang: Lang,
       title: module.title[lang] || module.slug,
       otherTitle: module.title[lang === 'en' ? 'zh' : 'en'],
       questionCount: module.quiz?.questions.length ?? 0,
-      problemCount: copy.problems.filter((problem) => problem.scope === `module:${module.slug}` || problem.scope.startsWith(`question:${module.slug}:`)).length,
+      problemCount: copy.problems.filter(
+        (problem) => problem.scope === `module:${module.slug}` || problem.scope.startsWith(`question:${module.slug}:`),
+      ).length,
       settingsHref: moduleHref(slug, module.slug),
       enHref: moduleHref(slug, module.slug, '/text/en'),
       zhHref: moduleHref(slug, module.slug, '/text/zh'),
@@ -38,7 +45,9 @@ export function buildCoursePageView(copy: WorkingCopy, t: Translate, lang: Lang,
       size: formatBytes(asset.size),
       contentType: asset.contentType,
       href: authorHref(slug, `/assets/${asset.name.split('/').map(encodeURIComponent).join('/')}`),
-      snippet: asset.contentType.startsWith('image/') ? `![${t('authoring.assets.altPlaceholder')}](assets/${asset.name})` : `[${asset.name}](assets/${asset.name})`,
+      snippet: asset.contentType.startsWith('image/')
+        ? `![${t('authoring.assets.altPlaceholder')}](assets/${asset.name})`
+        : `[${asset.name}](assets/${asset.name})`,
       deleteAction: authorHref(slug, `/assets/${asset.name.split('/').map(encodeURIComponent).join('/')}/delete`),
     })),
     addModule,

@@ -20,7 +20,12 @@ import { deleteUnusedUploads } from './draft.service';
 import type { DraftAsset, DraftContent } from './draft-types';
 
 /** A course as a zip in the courses/ format: one folder named after the slug, as `courses:check` reads it. */
-export async function exportCourseZip(context: AuthoringContext, actor: Actor, slug: string, source: 'live' | 'draft'): Promise<{ fileName: string; data: Buffer }> {
+export async function exportCourseZip(
+  context: AuthoringContext,
+  actor: Actor,
+  slug: string,
+  source: 'live' | 'draft',
+): Promise<{ fileName: string; data: Buffer }> {
   await assertCanManageCourse(actor, slug);
   let content: DraftContent;
   let contentHash: string | null = null;
@@ -35,10 +40,20 @@ export async function exportCourseZip(context: AuthoringContext, actor: Actor, s
     content = { meta: draft.meta, modules: draft.modules, assets: draft.assets };
     contentHash = draft.contentHash ?? null;
   }
-  const files: ZipInput[] = renderCourseFolder(content).files.map((file) => ({ path: `${slug}/${file.name}`, data: Buffer.from(file.text, 'utf8') }));
+  const files: ZipInput[] = renderCourseFolder(content).files.map((file) => ({
+    path: `${slug}/${file.name}`,
+    data: Buffer.from(file.text, 'utf8'),
+  }));
   for (const asset of content.assets) files.push({ path: `${slug}/assets/${asset.name}`, data: await readDraftAsset(context, asset) });
   const data = await writeZip(files);
-  await recordAudit({ actorId: actor.id, action: 'course.export', targetType: 'course', targetId: slug, before: null, after: { source, contentHash } });
+  await recordAudit({
+    actorId: actor.id,
+    action: 'course.export',
+    targetType: 'course',
+    targetId: slug,
+    before: null,
+    after: { source, contentHash },
+  });
   return { fileName: `${slug}${source === 'draft' ? '-draft' : ''}.zip`, data };
 }
 
@@ -57,12 +72,26 @@ export type ImportResult =
   | { status: 'draft'; slug: string; contentHash: string }
   | { status: 'published'; slug: string; contentHash: string; version: number; isUnchanged: boolean };
 
-async function storeAsDraft(context: AuthoringContext, actor: Actor, slug: string, content: DraftContent, contentHash: string): Promise<void> {
+async function storeAsDraft(
+  context: AuthoringContext,
+  actor: Actor,
+  slug: string,
+  content: DraftContent,
+  contentHash: string,
+): Promise<void> {
   const live = await getLiveCourse(slug);
   // The imported content replaces the draft: the next revision, whatever a concurrent save stored before it.
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const { draft: existing, revision } = await findDraftHead(slug);
-    const stored = await appendDraftRevision({ courseSlug: slug, revision: revision + 1, baseVersion: live?.version ?? 0, ...content, problems: [], contentHash, updatedBy: actor.id });
+    const stored = await appendDraftRevision({
+      courseSlug: slug,
+      revision: revision + 1,
+      baseVersion: live?.version ?? 0,
+      ...content,
+      problems: [],
+      contentHash,
+      updatedBy: actor.id,
+    });
     if (!stored) continue;
     if (existing) await deleteUnusedUploads(context, { meta: existing.meta, modules: existing.modules, assets: existing.assets }, content);
     return;
@@ -75,10 +104,21 @@ async function storeAsDraft(context: AuthoringContext, actor: Actor, slug: strin
  * the course's draft (replacing any) or published at once. Invalid content changes nothing and comes back as
  * `file:line: message` problems. The scratch folder is removed whatever happens.
  */
-export async function importCourseZip(context: AuthoringContext, actor: Actor, zip: Buffer, mode: 'draft' | 'publish'): Promise<ImportResult> {
+export async function importCourseZip(
+  context: AuthoringContext,
+  actor: Actor,
+  zip: Buffer,
+  mode: 'draft' | 'publish',
+): Promise<ImportResult> {
   if (actor.role !== 'admin') throw new Forbidden();
   if (detectFileKind(zip) !== 'zip') throw new UploadRejected(415, 'uploads.zip.notZip');
-  const { slug, files } = courseFilesFromZip(await readZipSafely(zip, { maxEntries: uploadLimits.zipEntries, maxEntryBytes: uploadLimits.zipEntryBytes, maxTotalBytes: uploadLimits.zipTotalBytes }));
+  const { slug, files } = courseFilesFromZip(
+    await readZipSafely(zip, {
+      maxEntries: uploadLimits.zipEntries,
+      maxEntryBytes: uploadLimits.zipEntryBytes,
+      maxTotalBytes: uploadLimits.zipTotalBytes,
+    }),
+  );
   await mkdir(context.workDir, { recursive: true });
   const scratch = await mkdtemp(path.join(context.workDir, 'import-'));
   const storedKeys: string[] = [];
@@ -93,14 +133,23 @@ export async function importCourseZip(context: AuthoringContext, actor: Actor, z
     }
     const result = await loadCourseFolder(dir);
     if (!result.course) {
-      const problems = result.problems.map((problem) => `${slug}/${path.relative(dir, path.resolve(problem.file)).split(path.sep).join('/')}:${problem.line}: ${problem.message}`);
+      const problems = result.problems.map(
+        (problem) =>
+          `${slug}/${path.relative(dir, path.resolve(problem.file)).split(path.sep).join('/')}:${problem.line}: ${problem.message}`,
+      );
       return { status: 'invalid', slug, problems };
     }
     const course = result.course;
     let outcome: ImportResult;
     if (mode === 'publish') {
       const published = await publishCourseVersion(course, 'authoring', folderAssetReader(dir));
-      outcome = { status: 'published', slug, contentHash: course.contentHash, version: published.version, isUnchanged: published.status === 'unchanged' };
+      outcome = {
+        status: 'published',
+        slug,
+        contentHash: course.contentHash,
+        version: published.version,
+        isUnchanged: published.status === 'unchanged',
+      };
     } else {
       const read = folderAssetReader(dir);
       const assets: DraftAsset[] = [];
@@ -113,7 +162,14 @@ export async function importCourseZip(context: AuthoringContext, actor: Actor, z
       storedKeys.length = 0;
       outcome = { status: 'draft', slug, contentHash: course.contentHash };
     }
-    await recordAudit({ actorId: actor.id, action: 'course.import', targetType: 'course', targetId: slug, before: null, after: { mode, contentHash: course.contentHash, ...(outcome.status === 'published' ? { version: outcome.version } : {}) } });
+    await recordAudit({
+      actorId: actor.id,
+      action: 'course.import',
+      targetType: 'course',
+      targetId: slug,
+      before: null,
+      after: { mode, contentHash: course.contentHash, ...(outcome.status === 'published' ? { version: outcome.version } : {}) },
+    });
     return outcome;
   } finally {
     for (const key of storedKeys) await context.storage.delete(key);

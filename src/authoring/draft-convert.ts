@@ -46,8 +46,19 @@ export function draftFromLoaded(course: LoadedCourse, assets: DraftAsset[]): Dra
   const { title, summary, audience, level, minutes, outcomes, passMark, maxQuizAttempts, completion, certificate } = course;
   return {
     meta: structuredClone({
-      title, summary, audience, level, minutes, outcomes, passMark, maxQuizAttempts, completion, certificate,
-      references: Object.entries(course.references).map(([id, ref]) => (ref.url ? { id, title: ref.title, url: ref.url } : { id, title: ref.title })),
+      title,
+      summary,
+      audience,
+      level,
+      minutes,
+      outcomes,
+      passMark,
+      maxQuizAttempts,
+      completion,
+      certificate,
+      references: Object.entries(course.references).map(([id, ref]) =>
+        ref.url ? { id, title: ref.title, url: ref.url } : { id, title: ref.title },
+      ),
       glossary: Object.entries(course.glossary).map(([id, entry]) => ({ id, term: entry.term, definition: entry.definition })),
     }),
     modules: course.modules.map((module) => copyModule(module)),
@@ -60,8 +71,18 @@ export function blankDraft(title: { en: string; zh: string }): DraftContent {
   const empty = { en: '', zh: '' };
   return {
     meta: {
-      title, summary: { ...empty }, audience: { ...empty }, level: 'beginner', minutes: 30, outcomes: [],
-      passMark: 70, maxQuizAttempts: 0, completion: 'modules-and-quizzes', certificate: { ...empty }, references: [], glossary: [],
+      title,
+      summary: { ...empty },
+      audience: { ...empty },
+      level: 'beginner',
+      minutes: 30,
+      outcomes: [],
+      passMark: 70,
+      maxQuizAttempts: 0,
+      completion: 'modules-and-quizzes',
+      certificate: { ...empty },
+      references: [],
+      glossary: [],
     },
     modules: [],
     assets: [],

@@ -14,9 +14,29 @@ export type ModuleChange = {
   markdown: { lang: Lang; lines: DiffLine[] }[];
 };
 
-export type DraftChanges = { isNew: boolean; meta: string[]; modules: ModuleChange[]; assetsAdded: string[]; assetsRemoved: string[]; hasChanges: boolean };
+export type DraftChanges = {
+  isNew: boolean;
+  meta: string[];
+  modules: ModuleChange[];
+  assetsAdded: string[];
+  assetsRemoved: string[];
+  hasChanges: boolean;
+};
 
-const metaKeys: (keyof DraftMeta)[] = ['title', 'summary', 'audience', 'level', 'minutes', 'outcomes', 'passMark', 'maxQuizAttempts', 'completion', 'certificate', 'references', 'glossary'];
+const metaKeys: (keyof DraftMeta)[] = [
+  'title',
+  'summary',
+  'audience',
+  'level',
+  'minutes',
+  'outcomes',
+  'passMark',
+  'maxQuizAttempts',
+  'completion',
+  'certificate',
+  'references',
+  'glossary',
+];
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 function moduleParts(before: DraftModule, after: DraftModule): string[] {
@@ -39,7 +59,9 @@ export function describeChanges(live: CourseVersionDoc | undefined, draft: Draft
     const before = liveModules.get(module.slug);
     if (!before) return { slug: module.slug, title: module.title, status: 'added', parts: [], markdown: [] };
     const parts = moduleParts(before, module);
-    const markdown = langs.filter((lang) => parts.includes(`markdown.${lang}`)).map((lang) => ({ lang, lines: diffLines(before.markdown[lang], module.markdown[lang]) }));
+    const markdown = langs
+      .filter((lang) => parts.includes(`markdown.${lang}`))
+      .map((lang) => ({ lang, lines: diffLines(before.markdown[lang], module.markdown[lang]) }));
     return { slug: module.slug, title: module.title, status: parts.length ? 'changed' : 'unchanged', parts, markdown };
   });
   const kept = new Set(draft.modules.map((module) => module.slug));
@@ -50,6 +72,11 @@ export function describeChanges(live: CourseVersionDoc | undefined, draft: Draft
   const draftAssets = new Map(draft.assets.map((asset) => [asset.name, asset.sha256]));
   const assetsAdded = [...draftAssets].filter(([name, sha]) => liveAssets.get(name) !== sha).map(([name]) => name);
   const assetsRemoved = [...liveAssets.keys()].filter((name) => !draftAssets.has(name));
-  const hasChanges = !live || meta.length > 0 || assetsAdded.length > 0 || assetsRemoved.length > 0 || modules.some((module) => module.status !== 'unchanged');
+  const hasChanges =
+    !live ||
+    meta.length > 0 ||
+    assetsAdded.length > 0 ||
+    assetsRemoved.length > 0 ||
+    modules.some((module) => module.status !== 'unchanged');
   return { isNew: !live, meta, modules, assetsAdded, assetsRemoved, hasChanges };
 }

@@ -34,8 +34,13 @@ function renumber(content: DraftContent): void {
 export function addModule(content: DraftContent, input: { slug: string; title: Bilingual }): void {
   const order = content.modules.reduce((max, module) => Math.max(max, module.order), 0) + 1;
   content.modules.push({
-    slug: input.slug, order, minutes: 10, references: [], title: input.title,
-    objectives: { en: [], zh: [] }, markdown: { en: '', zh: '' },
+    slug: input.slug,
+    order,
+    minutes: 10,
+    references: [],
+    title: input.title,
+    objectives: { en: [], zh: [] },
+    markdown: { en: '', zh: '' },
   });
 }
 
@@ -43,7 +48,12 @@ export function updateModuleSettings(content: DraftContent, slug: string, input:
   Object.assign(findModule(content, slug), input);
 }
 
-export function updateModuleText(content: DraftContent, slug: string, lang: Lang, input: { title: string; objectives: string[]; markdown: string }): void {
+export function updateModuleText(
+  content: DraftContent,
+  slug: string,
+  lang: Lang,
+  input: { title: string; objectives: string[]; markdown: string },
+): void {
   const module = findModule(content, slug);
   module.title[lang] = input.title;
   module.objectives[lang] = input.objectives;
@@ -74,7 +84,13 @@ export function findQuestion(content: DraftContent, slug: string, index: number)
 export function addQuestion(content: DraftContent, slug: string, input: { id: string; type: DraftQuestion['type'] }): number {
   const module = findModule(content, slug);
   const empty = () => ({ en: '', zh: '' });
-  const options = input.type === 'truefalse' ? [] : [{ id: 'a', text: empty() }, { id: 'b', text: empty() }];
+  const options =
+    input.type === 'truefalse'
+      ? []
+      : [
+          { id: 'a', text: empty() },
+          { id: 'b', text: empty() },
+        ];
   const reference = module.references[0] ?? content.meta.references[0]?.id ?? '';
   module.quiz ??= { questions: [] };
   module.quiz.questions.push({ id: input.id, type: input.type, prompt: empty(), options, explanation: empty(), reference });
@@ -97,7 +113,9 @@ export function deleteQuestion(content: DraftContent, slug: string, index: numbe
 
 export function addAssets(content: DraftContent, assets: DraftAsset[]): void {
   const names = new Set(assets.map((asset) => asset.name));
-  content.assets = [...content.assets.filter((asset) => !names.has(asset.name)), ...assets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  content.assets = [...content.assets.filter((asset) => !names.has(asset.name)), ...assets].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 export function removeAsset(content: DraftContent, name: string): void {

@@ -35,7 +35,12 @@ export type CheckedFolder = { dir: string; result: LoadResult; problems: DraftPr
  * on it, and hands the outcome to `use` (which may read the folder, for example to publish). The folder is removed
  * afterwards, whatever happens.
  */
-export async function withCheckedFolder<T>(context: AuthoringContext, slug: string, content: DraftContent, use: (checked: CheckedFolder) => Promise<T>): Promise<T> {
+export async function withCheckedFolder<T>(
+  context: AuthoringContext,
+  slug: string,
+  content: DraftContent,
+  use: (checked: CheckedFolder) => Promise<T>,
+): Promise<T> {
   await mkdir(context.workDir, { recursive: true });
   const scratch = await mkdtemp(path.join(context.workDir, 'draft-'));
   try {

@@ -39,25 +39,56 @@ export async function getWorkingCopy(actor: Actor, slug: string): Promise<Workin
   const [{ draft, revision }, live] = await Promise.all([findDraftHead(slug), getLiveCourse(slug)]);
   if (draft) {
     return {
-      slug, content: contentOf(draft), problems: draft.problems ?? [], contentHash: draft.contentHash, revision: draft.revision,
-      baseVersion: draft.baseVersion, isDraft: true, live, updatedAt: draft.updatedAt,
+      slug,
+      content: contentOf(draft),
+      problems: draft.problems ?? [],
+      contentHash: draft.contentHash,
+      revision: draft.revision,
+      baseVersion: draft.baseVersion,
+      isDraft: true,
+      live,
+      updatedAt: draft.updatedAt,
     };
   }
   if (!live) throw new NotFound();
-  return { slug, content: draftFromVersion(live), problems: [], contentHash: live.contentHash, revision, baseVersion: live.version, isDraft: false, live };
+  return {
+    slug,
+    content: draftFromVersion(live),
+    problems: [],
+    contentHash: live.contentHash,
+    revision,
+    baseVersion: live.version,
+    isDraft: false,
+    live,
+  };
 }
 
 /** Validates content with the course validator; the content hash is set only when there is no problem. */
-export async function checkDraftContent(context: AuthoringContext, slug: string, content: DraftContent): Promise<{ problems: DraftProblem[]; contentHash?: string }> {
+export async function checkDraftContent(
+  context: AuthoringContext,
+  slug: string,
+  content: DraftContent,
+): Promise<{ problems: DraftProblem[]; contentHash?: string }> {
   return withCheckedFolder(context, slug, content, async ({ result, problems }) => ({ problems, contentHash: result.course?.contentHash }));
 }
 
-
 /** Stores `content` as revision `revision + 1`; false when another save took that number first. */
-function storeRevision(copy: WorkingCopy, content: DraftContent, checked: { problems: DraftProblem[]; contentHash?: string }, actorId: string): Promise<boolean> {
+function storeRevision(
+  copy: WorkingCopy,
+  content: DraftContent,
+  checked: { problems: DraftProblem[]; contentHash?: string },
+  actorId: string,
+): Promise<boolean> {
   return appendDraftRevision({
-    courseSlug: copy.slug, revision: copy.revision + 1, baseVersion: copy.baseVersion, meta: content.meta, modules: content.modules, assets: content.assets,
-    problems: checked.problems, ...(checked.contentHash ? { contentHash: checked.contentHash } : {}), updatedBy: actorId,
+    courseSlug: copy.slug,
+    revision: copy.revision + 1,
+    baseVersion: copy.baseVersion,
+    meta: content.meta,
+    modules: content.modules,
+    assets: content.assets,
+    problems: checked.problems,
+    ...(checked.contentHash ? { contentHash: checked.contentHash } : {}),
+    updatedBy: actorId,
   });
 }
 
@@ -72,7 +103,13 @@ export type SaveOutcome = { problems: DraftProblem[]; revision: number; result: 
  * revision, so concurrent edits all survive (after SAVE_ATTEMPTS tries the save is refused with 409, never lost
  * silently). Every save is audited.
  */
-export async function saveDraft(context: AuthoringContext, actor: Actor, slug: string, change: string, edit: (content: DraftContent) => unknown): Promise<SaveOutcome> {
+export async function saveDraft(
+  context: AuthoringContext,
+  actor: Actor,
+  slug: string,
+  change: string,
+  edit: (content: DraftContent) => unknown,
+): Promise<SaveOutcome> {
   for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
     // After a lost race, wait a random moment so that the same savers do not collide again in lockstep.
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
@@ -83,7 +120,10 @@ export async function saveDraft(context: AuthoringContext, actor: Actor, slug: s
     if (!(await storeRevision(copy, content, checked, actor.id))) continue;
     await deleteUnusedUploads(context, copy.content, content);
     await recordAudit({
-      actorId: actor.id, action: 'course.draft.save', targetType: 'course', targetId: slug,
+      actorId: actor.id,
+      action: 'course.draft.save',
+      targetType: 'course',
+      targetId: slug,
       before: { revision: copy.revision, contentHash: copy.contentHash ?? null },
       after: { revision: copy.revision + 1, contentHash: checked.contentHash ?? null, change, problems: checked.problems.length },
     });
@@ -109,5 +149,12 @@ export async function discardDraft(context: AuthoringContext, actor: Actor, slug
   if (!(await Course.exists({ slug }))) throw new HttpError(409, 'authoring.discardUnpublished');
   if (!(await closeDraft(slug, draft.revision, draft.baseVersion, actor.id))) throw new DraftConflict();
   await deleteUnusedUploads(context, contentOf(draft), undefined);
-  await recordAudit({ actorId: actor.id, action: 'course.draft.discard', targetType: 'course', targetId: slug, before: { revision: draft.revision, contentHash: draft.contentHash ?? null }, after: null });
+  await recordAudit({
+    actorId: actor.id,
+    action: 'course.draft.discard',
+    targetType: 'course',
+    targetId: slug,
+    before: { revision: draft.revision, contentHash: draft.contentHash ?? null },
+    after: null,
+  });
 }

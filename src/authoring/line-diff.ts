@@ -17,7 +17,10 @@ export function diffLines(before: string, after: string, context = 2): DiffLine[
     const table = new Uint32Array((a.length + 1) * width);
     for (let i = a.length - 1; i >= 0; i -= 1) {
       for (let j = b.length - 1; j >= 0; j -= 1) {
-        table[i * width + j] = a[i] === b[j] ? (table[(i + 1) * width + j + 1] ?? 0) + 1 : Math.max(table[(i + 1) * width + j] ?? 0, table[i * width + j + 1] ?? 0);
+        table[i * width + j] =
+          a[i] === b[j]
+            ? (table[(i + 1) * width + j + 1] ?? 0) + 1
+            : Math.max(table[(i + 1) * width + j] ?? 0, table[i * width + j + 1] ?? 0);
       }
     }
     let i = 0;
@@ -41,7 +44,8 @@ export function diffLines(before: string, after: string, context = 2): DiffLine[
 
 function fold(lines: { op: ' ' | '+' | '-'; text: string }[], context: number): DiffLine[] {
   const isNearChange = (index: number) => {
-    for (let k = Math.max(0, index - context); k <= Math.min(lines.length - 1, index + context); k += 1) if (lines[k]?.op !== ' ') return true;
+    for (let k = Math.max(0, index - context); k <= Math.min(lines.length - 1, index + context); k += 1)
+      if (lines[k]?.op !== ' ') return true;
     return false;
   };
   const result: DiffLine[] = [];

@@ -33,7 +33,10 @@ function requireDb() {
 export async function writeBackup(outDir: string, options: { uploadsDir?: string; publicKeysDir?: string } = {}): Promise<BackupManifest> {
   const db = requireDb();
   await mkdir(path.join(outDir, 'collections'), { recursive: true });
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => !name.startsWith('system.')).sort();
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter((name) => !name.startsWith('system.'))
+    .sort();
   const collections: BackupManifest['collections'] = [];
   for (const name of names) {
     const file = createWriteStream(path.join(outDir, 'collections', `${name}.jsonl`), { encoding: 'utf8' });
@@ -51,7 +54,14 @@ export async function writeBackup(outDir: string, options: { uploadsDir?: string
   // Only the public halves: the private signing key is a secret and is backed up (or not) by the operator.
   const publicKeys = Boolean(options.publicKeysDir && existsSync(options.publicKeysDir));
   if (publicKeys) await cp(options.publicKeysDir!, path.join(outDir, 'public-keys'), { recursive: true });
-  const manifest: BackupManifest = { format: 'procurement-academy-backup/1', createdAt: new Date().toISOString(), database: db.databaseName, collections, uploads, publicKeys };
+  const manifest: BackupManifest = {
+    format: 'procurement-academy-backup/1',
+    createdAt: new Date().toISOString(),
+    database: db.databaseName,
+    collections,
+    uploads,
+    publicKeys,
+  };
   await writeFile(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
@@ -63,7 +73,8 @@ export async function restoreBackup(inDir: string, options: { uploadsDir?: strin
   if (manifest.format !== 'procurement-academy-backup/1') throw new Error(`unknown backup format ${String(manifest.format)}`);
   const existing = await db.listCollections({}, { nameOnly: true }).toArray();
   for (const { name } of existing) {
-    if ((await db.collection(name).estimatedDocumentCount()) > 0) throw new Error(`the database is not empty (collection ${name} has documents): restore only into an empty database`);
+    if ((await db.collection(name).estimatedDocumentCount()) > 0)
+      throw new Error(`the database is not empty (collection ${name} has documents): restore only into an empty database`);
   }
   const files = (await readdir(path.join(inDir, 'collections'))).filter((file) => file.endsWith('.jsonl'));
   for (const file of files) {

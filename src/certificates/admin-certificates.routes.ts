@@ -43,7 +43,9 @@ export function adminCertificatesRoutes(): Router {
     if (!doc) throw new NotFound();
     await assertCanManageCourse(actorOf(req), doc.courseSlug);
     const history = await listAuditEntries(doc.serial);
-    res.status(status).render('certificates/admin-show', buildAdminShowView(doc, history, forms, res.locals.t as Translate, res.locals.locale as Locale));
+    res
+      .status(status)
+      .render('certificates/admin-show', buildAdminShowView(doc, history, forms, res.locals.t as Translate, res.locals.locale as Locale));
   }
 
   router.get('/admin/certificates/:serial', async (req, res) => {
@@ -64,7 +66,13 @@ export function adminCertificatesRoutes(): Router {
     const result = await revokeCertificate(actorOf(req), { serial: serial.data, ...form.data });
     if (typeof result === 'string') {
       if (result === 'not_found') throw new NotFound();
-      await renderShow(req, res, serial.data, { revoke: { values: { reason: form.data.reason, note: form.data.note }, errors: { reason: FAILURES[result] } } }, 409);
+      await renderShow(
+        req,
+        res,
+        serial.data,
+        { revoke: { values: { reason: form.data.reason, note: form.data.note }, errors: { reason: FAILURES[result] } } },
+        409,
+      );
       return;
     }
     res.redirect(303, `/admin/certificates/${serial.data}?notice=revoked`);

@@ -17,7 +17,12 @@ const listHref = (q: string, page: number) => {
 };
 
 /** The admin list: one row per certificate, and links to the neighbouring pages. */
-export function buildAdminListView(result: { items: CertificateDoc[]; page: number; hasNext: boolean }, q: string, t: Translate, locale: Locale) {
+export function buildAdminListView(
+  result: { items: CertificateDoc[]; page: number; hasNext: boolean },
+  q: string,
+  t: Translate,
+  locale: Locale,
+) {
   const from = (result.page - 1) * ADMIN_PAGE_SIZE + 1;
   return {
     title: t('admin.certificates.title'),
@@ -72,9 +77,17 @@ export function buildAdminShowView(doc: CertificateDoc, history: AuditEntryDoc[]
     supersedes: doc.supersedes ? { serial: doc.supersedes, href: `/admin/certificates/${doc.supersedes}` } : null,
     verifyHref: new URL(doc.verifyUrl).pathname,
     pdfHref: `/certificates/${doc.serial}.pdf`,
-    reasons: revocationReasons.map((reason) => ({ value: reason, label: t(`certificates.reason.${reason}`), selected: forms.revoke?.values.reason === reason })),
+    reasons: revocationReasons.map((reason) => ({
+      value: reason,
+      label: t(`certificates.reason.${reason}`),
+      selected: forms.revoke?.values.reason === reason,
+    })),
     revoke: { note: forms.revoke?.values.note ?? '', errors: revokeErrors },
     correct: { name: forms.correct?.values.name ?? doc.holderName, errors: correctErrors },
-    history: history.map((entry) => ({ action: entry.action, at: entry.createdAt.toISOString().replace('T', ' ').slice(0, 19) + ' UTC', actor: entry.actorId ?? 'system' })),
+    history: history.map((entry) => ({
+      action: entry.action,
+      at: entry.createdAt.toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
+      actor: entry.actorId ?? 'system',
+    })),
   };
 }

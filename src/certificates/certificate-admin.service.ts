@@ -6,7 +6,13 @@ import { isRecordSignatureValid, signRecord } from './certificate-signature';
 import { Certificate, type CertificateDoc, type RevocationReason } from './certificate.model';
 import { certificateSettings, keyRing } from './certificates.context';
 import { auditSnapshot, createCertificate, searchableName } from './certificates.service';
-import { appendStatusChange, reportIntegrityProblem, statusEntryFor, type StatusChangeInput, type VerifiedEntry } from './status-log.service';
+import {
+  appendStatusChange,
+  reportIntegrityProblem,
+  statusEntryFor,
+  type StatusChangeInput,
+  type VerifiedEntry,
+} from './status-log.service';
 
 export type { Actor };
 export type AdminFailure = 'not_found' | 'not_valid' | 'invalid_record' | 'same_name' | 'integrity_error';
@@ -59,7 +65,11 @@ async function applyStatus(doc: CertificateDoc, entry: VerifiedEntry, note: stri
  * Sets a new status on a valid certificate: first the signed, chained entry in the status log (at most one per
  * certificate, so of two concurrent changes exactly one wins), then the re-signed record.
  */
-async function changeStatus(doc: CertificateDoc, change: StatusChangeInput, note: string | null = null): Promise<CertificateDoc | AdminFailure> {
+async function changeStatus(
+  doc: CertificateDoc,
+  change: StatusChangeInput,
+  note: string | null = null,
+): Promise<CertificateDoc | AdminFailure> {
   const appended = await appendStatusChange(change);
   if (!appended.ok) return 'integrity_error';
   // Another request changed it first; that request writes the record (a refused request writes nothing).
@@ -73,12 +83,30 @@ function statusFields(doc: CertificateDoc): { statusList: string; statusListInde
 }
 
 /** Revokes a certificate with a public reason category and an internal note. */
-export async function revokeCertificate(actor: Actor, input: { serial: string; reason: RevocationReason; note: string }, now = new Date()): Promise<CertificateDoc | AdminFailure> {
+export async function revokeCertificate(
+  actor: Actor,
+  input: { serial: string; reason: RevocationReason; note: string },
+  now = new Date(),
+): Promise<CertificateDoc | AdminFailure> {
   const doc = await changeable(actor, input.serial);
   if (typeof doc === 'string') return doc;
-  const revoked = await changeStatus(doc, { serial: doc.serial, status: 'revoked', at: now, reason: input.reason, supersededBy: null, ...statusFields(doc) }, input.note || null);
+  const revoked = await changeStatus(
+    doc,
+    { serial: doc.serial, status: 'revoked', at: now, reason: input.reason, supersededBy: null, ...statusFields(doc) },
+    input.note || null,
+  );
   if (typeof revoked === 'string') return revoked;
-  await recordAudit({ actorId: actor.id, action: 'certificate.revoke', targetType: 'certificate', targetId: doc.serial, before: auditSnapshot(doc), after: auditSnapshot(revoked) }, now);
+  await recordAudit(
+    {
+      actorId: actor.id,
+      action: 'certificate.revoke',
+      targetType: 'certificate',
+      targetId: doc.serial,
+      before: auditSnapshot(doc),
+      after: auditSnapshot(revoked),
+    },
+    now,
+  );
   return revoked;
 }
 
@@ -86,7 +114,11 @@ export async function revokeCertificate(actor: Actor, input: { serial: string; r
  * Corrects the holder name: issues a new certificate (new serial and code) with the corrected name, then marks the
  * old one superseded by it. Safe to repeat after a crash: the replacement is keyed to the old serial.
  */
-export async function correctCertificateName(actor: Actor, input: { serial: string; name: string }, now = new Date()): Promise<{ old: CertificateDoc; replacement: CertificateDoc } | AdminFailure> {
+export async function correctCertificateName(
+  actor: Actor,
+  input: { serial: string; name: string },
+  now = new Date(),
+): Promise<{ old: CertificateDoc; replacement: CertificateDoc } | AdminFailure> {
   const doc = await changeable(actor, input.serial);
   if (typeof doc === 'string') return doc;
   if (doc.holderName === input.name) return 'same_name';
@@ -100,10 +132,38 @@ export async function correctCertificateName(actor: Actor, input: { serial: stri
     completedAt: doc.completedAt,
     supersedes: doc.serial,
   });
-  const old = await changeStatus(doc, { serial: doc.serial, status: 'superseded', at: now, reason: null, supersededBy: replacement.serial, ...statusFields(doc) });
+  const old = await changeStatus(doc, {
+    serial: doc.serial,
+    status: 'superseded',
+    at: now,
+    reason: null,
+    supersededBy: replacement.serial,
+    ...statusFields(doc),
+  });
   if (typeof old === 'string') return old;
-  if (isNew) await recordAudit({ actorId: actor.id, action: 'certificate.issue', targetType: 'certificate', targetId: replacement.serial, before: null, after: auditSnapshot(replacement) }, now);
-  await recordAudit({ actorId: actor.id, action: 'certificate.correct-name', targetType: 'certificate', targetId: doc.serial, before: auditSnapshot(doc), after: auditSnapshot(old) }, now);
+  if (isNew)
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: 'certificate.issue',
+        targetType: 'certificate',
+        targetId: replacement.serial,
+        before: null,
+        after: auditSnapshot(replacement),
+      },
+      now,
+    );
+  await recordAudit(
+    {
+      actorId: actor.id,
+      action: 'certificate.correct-name',
+      targetType: 'certificate',
+      targetId: doc.serial,
+      before: auditSnapshot(doc),
+      after: auditSnapshot(old),
+    },
+    now,
+  );
   return { old, replacement };
 }
 
@@ -115,7 +175,11 @@ const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$
  * Certificates for the admin list, newest first, one page at a time, limited to the courses a trainer manages. The
  * query may be a serial, a verification code (any spelling parseCode accepts) or part of a holder's name.
  */
-export async function searchCertificates(actor: Actor, query: string, page: number): Promise<{ items: CertificateDoc[]; page: number; hasNext: boolean }> {
+export async function searchCertificates(
+  actor: Actor,
+  query: string,
+  page: number,
+): Promise<{ items: CertificateDoc[]; page: number; hasNext: boolean }> {
   const trimmed = query.trim();
   const code = parseCode(trimmed);
   const slugs = await managedCourseSlugs(actor);

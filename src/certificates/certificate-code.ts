@@ -35,7 +35,8 @@ function runDamm(values: number[]): number {
 /** The check symbol for 19 data symbols. */
 export function checkSymbol(data: string): string {
   const values = [...data].map((symbol) => VALUE_OF.get(symbol));
-  if (values.length !== DATA_LENGTH || values.some((value) => value === undefined)) throw new Error('checkSymbol: 19 Crockford symbols expected');
+  if (values.length !== DATA_LENGTH || values.some((value) => value === undefined))
+    throw new Error('checkSymbol: 19 Crockford symbols expected');
   return CROCKFORD[timesAlpha(runDamm(values as number[]))] as string;
 }
 

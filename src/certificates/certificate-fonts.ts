@@ -51,7 +51,10 @@ function withLayoutCache(font: fontkit.Font): fontkit.Font {
     let laidOut = cache.get(key);
     if (!laidOut) {
       const run = font.layout(text, features as string[] | Record<string, boolean> | undefined);
-      laidOut = { glyphs: run.glyphs, positions: run.positions.map(({ xAdvance, yAdvance, xOffset, yOffset }) => ({ xAdvance, yAdvance, xOffset, yOffset })) };
+      laidOut = {
+        glyphs: run.glyphs,
+        positions: run.positions.map(({ xAdvance, yAdvance, xOffset, yOffset }) => ({ xAdvance, yAdvance, xOffset, yOffset })),
+      };
       if (cache.size >= LAYOUT_CACHE_LIMIT) cache.clear();
       cache.set(key, laidOut);
     }
@@ -124,13 +127,21 @@ const directionOf = (text: string): Direction => (RTL_LETTER.test(text) ? 'rtl' 
  * already returns right-to-left glyphs in visual order.
  */
 export function visualOrder(runs: Run[]): Run[] {
-  const pieces = runs.flatMap((run) => run.text.split(/(\s+)/u).filter(Boolean).map((text) => ({ text, script: run.script })));
+  const pieces = runs.flatMap((run) =>
+    run.text
+      .split(/(\s+)/u)
+      .filter(Boolean)
+      .map((text) => ({ text, script: run.script })),
+  );
   const strong = pieces.map((piece) => directionOf(piece.text));
   const base = strong.find((direction) => direction !== 'neutral') ?? 'ltr';
   const levels = strong.map((direction, index) => {
     let resolved = direction;
     if (resolved === 'neutral') {
-      const before = strong.slice(0, index).reverse().find((other) => other !== 'neutral');
+      const before = strong
+        .slice(0, index)
+        .reverse()
+        .find((other) => other !== 'neutral');
       const after = strong.slice(index + 1).find((other) => other !== 'neutral');
       resolved = before && before === after ? before : base;
     }

@@ -28,7 +28,10 @@ export const SERIAL_PATTERN = /^PA-(\d{4})-(\d{6,9})$/;
  * The status list bit of a certificate: the one signed into its record, or for records issued before status lists
  * existed, list `legacy-<year>` at the serial's number (unique within its year, and apart from the random bits).
  */
-export function statusBitOf(record: { serial: string; statusList?: string | null; statusListIndex?: number | null }): { list: string; index: number } {
+export function statusBitOf(record: { serial: string; statusList?: string | null; statusListIndex?: number | null }): {
+  list: string;
+  index: number;
+} {
   if (record.statusList && typeof record.statusListIndex === 'number') return { list: record.statusList, index: record.statusListIndex };
   const match = SERIAL_PATTERN.exec(record.serial);
   if (!match) throw new Error(`statusBitOf: not a serial: ${record.serial}`);

@@ -67,7 +67,10 @@ function drawLine(doc: PDFKit.PDFDocument, fonts: FontSet, text: string, line: L
   let span: { script: string; element: PDFKit.PDFStructureElement } | undefined;
   runs.forEach((run, index) => {
     const content = doc.markStructureContent('Span');
-    doc.font(`${run.script}-${weight}`).fontSize(size).text(run.text, x, line.y, { lineBreak: false, baseline: 'alphabetic', ...optionsFor(run.script) });
+    doc
+      .font(`${run.script}-${weight}`)
+      .fontSize(size)
+      .text(run.text, x, line.y, { lineBreak: false, baseline: 'alphabetic', ...optionsFor(run.script) });
     doc.endMarkedContent();
     // Neighbouring runs of one script share a Span (runs are words: the bidi algorithm splits at spaces).
     if (span?.script !== run.script) {
@@ -93,7 +96,10 @@ function artifact(doc: PDFKit.PDFDocument, draw: () => void): void {
 function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
   const count = qr.modules.size;
-  doc.save().translate(x, y).scale(size / count);
+  doc
+    .save()
+    .translate(x, y)
+    .scale(size / count);
   for (let row = 0; row < count; row += 1) {
     let col = 0;
     while (col < count) {
@@ -114,40 +120,102 @@ function drawBody(doc: PDFKit.PDFDocument, fonts: FontSet, input: CertificatePdf
   doc.addStructure(root);
   const p = { parent: root };
   artifact(doc, () => {
-    doc.lineWidth(2).strokeColor(COLOURS.brand).rect(18, 18, PAGE.width - 36, PAGE.height - 36).stroke();
-    doc.lineWidth(0.75).rect(26, 26, PAGE.width - 52, PAGE.height - 52).stroke();
+    doc
+      .lineWidth(2)
+      .strokeColor(COLOURS.brand)
+      .rect(18, 18, PAGE.width - 36, PAGE.height - 36)
+      .stroke();
+    doc
+      .lineWidth(0.75)
+      .rect(26, 26, PAGE.width - 52, PAGE.height - 52)
+      .stroke();
   });
 
   drawLine(doc, fonts, input.programme, { y: 68, size: 13, colour: COLOURS.muted }, p);
   drawLine(doc, fonts, input.issuer, { y: 88, size: 11, colour: COLOURS.muted }, p);
-  drawLine(doc, fonts, en('certificates.pdf.heading'), { y: 140, size: 32, weight: 'bold', colour: COLOURS.brand }, { parent: root, tag: 'H1' });
+  drawLine(
+    doc,
+    fonts,
+    en('certificates.pdf.heading'),
+    { y: 140, size: 32, weight: 'bold', colour: COLOURS.brand },
+    { parent: root, tag: 'H1' },
+  );
   drawLine(doc, fonts, zh('certificates.pdf.heading'), { y: 176, size: 22, weight: 'bold', colour: COLOURS.brand }, p);
-  drawLine(doc, fonts, `${en('certificates.pdf.certifies')}  ·  ${zh('certificates.pdf.certifies')}`, { y: 222, size: 12, colour: COLOURS.muted }, p);
+  drawLine(
+    doc,
+    fonts,
+    `${en('certificates.pdf.certifies')}  ·  ${zh('certificates.pdf.certifies')}`,
+    { y: 222, size: 12, colour: COLOURS.muted },
+    p,
+  );
   drawLine(doc, fonts, input.holderName, { y: 264, size: 30, weight: 'bold', minSize: 12, maxWidth: 700 }, p);
-  artifact(doc, () => doc.lineWidth(0.75).strokeColor(COLOURS.muted).moveTo(CENTRE - 220, 280).lineTo(CENTRE + 220, 280).stroke());
-  drawLine(doc, fonts, `${en('certificates.pdf.completed')}  ·  ${zh('certificates.pdf.completed')}`, { y: 306, size: 12, colour: COLOURS.muted }, p);
+  artifact(doc, () =>
+    doc
+      .lineWidth(0.75)
+      .strokeColor(COLOURS.muted)
+      .moveTo(CENTRE - 220, 280)
+      .lineTo(CENTRE + 220, 280)
+      .stroke(),
+  );
+  drawLine(
+    doc,
+    fonts,
+    `${en('certificates.pdf.completed')}  ·  ${zh('certificates.pdf.completed')}`,
+    { y: 306, size: 12, colour: COLOURS.muted },
+    p,
+  );
   drawLine(doc, fonts, input.courseTitle.en, { y: 334, size: 19, weight: 'bold', minSize: 9, maxWidth: 720 }, p);
   drawLine(doc, fonts, input.courseTitle.zh, { y: 360, size: 17, weight: 'bold', minSize: 9, maxWidth: 720 }, p);
   const version = { version: input.courseVersion };
-  drawLine(doc, fonts, `${en('certificates.pdf.version', version)}  ·  ${zh('certificates.pdf.version', version)}`, { y: 382, size: 10, colour: COLOURS.muted }, p);
+  drawLine(
+    doc,
+    fonts,
+    `${en('certificates.pdf.version', version)}  ·  ${zh('certificates.pdf.version', version)}`,
+    { y: 382, size: 10, colour: COLOURS.muted },
+    p,
+  );
   const dates = `${en('certificates.pdf.completedOn', { date: formatDate(input.completedAt, 'en') })}  ·  ${zh('certificates.pdf.completedOn', { date: formatDate(input.completedAt, 'zh-CN') })}`;
   drawLine(doc, fonts, dates, { y: 408, size: 12 }, p);
 
   const left = 60;
   const code = formatCode(input.code);
-  drawLine(doc, fonts, `${en('certificates.pdf.serial')} / ${zh('certificates.pdf.serial')}:  ${input.serial}`, { x: left, y: 452, size: 10.5 }, p);
-  drawLine(doc, fonts, `${en('certificates.pdf.code')} / ${zh('certificates.pdf.code')}:  ${code}`, { x: left, y: 470, size: 10.5, weight: 'bold' }, p);
+  drawLine(
+    doc,
+    fonts,
+    `${en('certificates.pdf.serial')} / ${zh('certificates.pdf.serial')}:  ${input.serial}`,
+    { x: left, y: 452, size: 10.5 },
+    p,
+  );
+  drawLine(
+    doc,
+    fonts,
+    `${en('certificates.pdf.code')} / ${zh('certificates.pdf.code')}:  ${code}`,
+    { x: left, y: 470, size: 10.5, weight: 'bold' },
+    p,
+  );
   const link = doc.struct('Link');
   root.add(link);
-  const urlWidth = drawLine(doc, fonts, input.verifyUrl, { x: left, y: 488, size: 10.5, colour: COLOURS.brand, maxWidth: 560 }, { parent: link, tag: 'Span' });
+  const urlWidth = drawLine(
+    doc,
+    fonts,
+    input.verifyUrl,
+    { x: left, y: 488, size: 10.5, colour: COLOURS.brand, maxWidth: 560 },
+    { parent: link, tag: 'Span' },
+  );
   doc.link(left, 476, urlWidth, 16, input.verifyUrl, { structParent: link, Contents: input.verifyUrl } as PDFKit.Mixins.AnnotationOption);
   link.end();
   doc.fillColor(COLOURS.muted);
-  doc.font('latin-regular').fontSize(9).text(en('certificates.pdf.howTo'), left, 500, { width: 580, lineGap: 1, structParent: root, structType: 'P' });
+  doc
+    .font('latin-regular')
+    .fontSize(9)
+    .text(en('certificates.pdf.howTo'), left, 500, { width: 580, lineGap: 1, structParent: root, structType: 'P' });
   const howToZh = doc.struct('P', { lang: 'zh-Hans' });
   root.add(howToZh);
   const howToZhContent = doc.markStructureContent('P');
-  doc.font('cjk-regular').fontSize(9).text(zh('certificates.pdf.howTo'), left, doc.y + 2, { width: 580, lineGap: 1 });
+  doc
+    .font('cjk-regular')
+    .fontSize(9)
+    .text(zh('certificates.pdf.howTo'), left, doc.y + 2, { width: 580, lineGap: 1 });
   doc.endMarkedContent();
   howToZh.add(howToZhContent);
   howToZh.end();
@@ -164,7 +232,13 @@ function drawBody(doc: PDFKit.PDFDocument, fonts: FontSet, input: CertificatePdf
   doc.endMarkedContent();
   figure.add(qrContent);
   figure.end();
-  drawLine(doc, fonts, `${en('certificates.pdf.scan')} · ${zh('certificates.pdf.scan')}`, { x: qrX, y: 562, size: 8, colour: COLOURS.muted, maxWidth: qrSize }, p);
+  drawLine(
+    doc,
+    fonts,
+    `${en('certificates.pdf.scan')} · ${zh('certificates.pdf.scan')}`,
+    { x: qrX, y: 562, size: 8, colour: COLOURS.muted, maxWidth: qrSize },
+    p,
+  );
   root.end();
 }
 
@@ -175,7 +249,16 @@ const xmpDate = (value: Date) => `${value.toISOString().split('.')[0]}Z`;
  * XMP metadata equal to the document information dictionary, as PDF/A requires (PDFKit's own writer leaves out the
  * modification date and does not escape XML, which a name such as "Ben & Jerry" would break).
  */
-function xmpInfo(info: { Title: string; Author: string; Subject: string; Keywords: string; Creator: string; Producer: string; CreationDate: Date; ModDate: Date }): string {
+function xmpInfo(info: {
+  Title: string;
+  Author: string;
+  Subject: string;
+  Keywords: string;
+  Creator: string;
+  Producer: string;
+  CreationDate: Date;
+  ModDate: Date;
+}): string {
   return `
         <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
             <xmp:CreateDate>${xmpDate(info.CreationDate)}</xmp:CreateDate>

@@ -28,7 +28,13 @@ export type SignedFields = Omit<CertificateDoc, 'signature' | 'holderSearch' | '
 export function signedPayload(record: SignedFields): Record<string, unknown> {
   const base = signedPayloadV1(record);
   if (record.subjectId === undefined || record.subjectId === null) return base;
-  return { ...base, format: 'procurement-academy/certificate@2', subjectId: record.subjectId, statusList: record.statusList ?? null, statusListIndex: record.statusListIndex ?? null };
+  return {
+    ...base,
+    format: 'procurement-academy/certificate@2',
+    subjectId: record.subjectId,
+    statusList: record.statusList ?? null,
+    statusListIndex: record.statusListIndex ?? null,
+  };
 }
 
 function signedPayloadV1(record: SignedFields): Record<string, unknown> {
@@ -63,7 +69,11 @@ export function signStatement(ring: KeyRing, payload: Record<string, unknown>): 
 }
 
 /** True when `signature` is by a trusted key over exactly the canonical JSON of `payload`. */
-export function isStatementSignatureValid(ring: KeyRing, payload: Record<string, unknown>, signature: RecordSignature | null | undefined): boolean {
+export function isStatementSignatureValid(
+  ring: KeyRing,
+  payload: Record<string, unknown>,
+  signature: RecordSignature | null | undefined,
+): boolean {
   const key = signature && typeof signature.kid === 'string' ? ring.trusted.get(signature.kid) : undefined;
   if (!signature || !key || signature.alg !== 'EdDSA' || typeof signature.value !== 'string') return false;
   try {
@@ -93,7 +103,10 @@ export function signFileHash(ring: KeyRing, file: { serial: string; sha256: stri
 }
 
 /** A certificateFiles entry counts only with a valid signature: the collection itself is writable by the database. */
-export function isFileHashSignatureValid(ring: KeyRing, file: { serial: string; sha256: string; signature?: RecordSignature | null }): boolean {
+export function isFileHashSignatureValid(
+  ring: KeyRing,
+  file: { serial: string; sha256: string; signature?: RecordSignature | null },
+): boolean {
   return isStatementSignatureValid(ring, fileHashPayload(file), file.signature);
 }
 

@@ -161,4 +161,3 @@ statusListIndexSchema.index({ list: 1, index: 1 }, { unique: true });
 statusListIndexSchema.index({ serial: 1 }, { unique: true });
 
 export const StatusListIndex = mongoose.model<StatusListIndexDoc>('CertificateStatusIndex', statusListIndexSchema);
-

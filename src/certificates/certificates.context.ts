@@ -20,7 +20,10 @@ let credentialRing: CredentialKeys | undefined;
  * Gives the certificates feature its configuration. buildApp calls it; scripts that issue certificates without the
  * web app call it themselves. The signing key is read on first use, not here and never at import time.
  */
-export function configureCertificates(config: Pick<Config, 'baseUrl' | 'dataDir' | 'issuerName' | 'programmeName' | 'certSigningKey'>, logger?: Logger): void {
+export function configureCertificates(
+  config: Pick<Config, 'baseUrl' | 'dataDir' | 'issuerName' | 'programmeName' | 'certSigningKey'>,
+  logger?: Logger,
+): void {
   settings = {
     baseUrl: config.baseUrl,
     dataDir: config.dataDir,

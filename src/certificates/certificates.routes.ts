@@ -35,7 +35,10 @@ const requireOwnerOrStaff: RequestHandler = (req, res, next) => {
         next(error);
         return;
       }
-      canManageCourse({ id: req.user!.id, role: req.user!.role }, doc.courseSlug).then((allowed) => next(allowed ? undefined : new Forbidden()), next);
+      canManageCourse({ id: req.user!.id, role: req.user!.role }, doc.courseSlug).then(
+        (allowed) => next(allowed ? undefined : new Forbidden()),
+        next,
+      );
     });
     return;
   }
@@ -88,21 +91,28 @@ export function certificatesRoutes(): Router {
     res.end(pdf);
   });
 
-  router.get('/certificates/:serial/credential.jwt', requireUser, loadCertificate, requireOwnerOrStaff, requireTrustedStatus, (_req, res) => {
-    const doc = res.locals.certificate as CertificateDoc;
-    // A credential states that the certificate holds: only for a valid one, and never for an altered record
-    // (signing it would launder the alteration).
-    if (doc.status !== 'valid') throw new HttpError(410, 'certificates.gone');
-    if (!isRecordSignatureValid(keyRing(), doc)) throw new HttpError(409, 'verify.status.invalid.body');
-    const jwt = signCredentialJwt(toCertificateView(doc), certificateSettings().baseUrl, credentialKeys());
-    res.set({
-      'Content-Type': 'application/jwt',
-      'Content-Disposition': attachment(`${doc.serial}-credential.jwt`),
-      'Cache-Control': 'private, no-store',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    res.send(jwt);
-  });
+  router.get(
+    '/certificates/:serial/credential.jwt',
+    requireUser,
+    loadCertificate,
+    requireOwnerOrStaff,
+    requireTrustedStatus,
+    (_req, res) => {
+      const doc = res.locals.certificate as CertificateDoc;
+      // A credential states that the certificate holds: only for a valid one, and never for an altered record
+      // (signing it would launder the alteration).
+      if (doc.status !== 'valid') throw new HttpError(410, 'certificates.gone');
+      if (!isRecordSignatureValid(keyRing(), doc)) throw new HttpError(409, 'verify.status.invalid.body');
+      const jwt = signCredentialJwt(toCertificateView(doc), certificateSettings().baseUrl, credentialKeys());
+      res.set({
+        'Content-Type': 'application/jwt',
+        'Content-Disposition': attachment(`${doc.serial}-credential.jwt`),
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.send(jwt);
+    },
+  );
 
   return router;
 }

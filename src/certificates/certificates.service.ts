@@ -105,7 +105,13 @@ export async function createCertificate(input: NewCertificate): Promise<{ doc: C
     };
     const pdfSha256 = sha256Hex(await renderRecordPdf(fields));
     const record: SignedFields = { ...fields, pdfSha256 };
-    const doc: CertificateDoc = { ...record, issueKey: input.issueKey, holderSearch: searchableName(input.holderName), revocationNote: null, signature: signRecord(keyRing(), record) };
+    const doc: CertificateDoc = {
+      ...record,
+      issueKey: input.issueKey,
+      holderSearch: searchableName(input.holderName),
+      revocationNote: null,
+      signature: signRecord(keyRing(), record),
+    };
     try {
       await Certificate.create(doc);
       return { doc, isNew: true };
@@ -139,8 +145,32 @@ export async function latestOf(doc: CertificateDoc): Promise<CertificateDoc> {
 
 /** A public snapshot for the audit log. */
 export function auditSnapshot(doc: CertificateDoc): Record<string, unknown> {
-  const { serial, holderName, courseSlug, courseVersion, status, revokedAt, revocationReason, revocationNote, supersededBy, supersedes, pdfSha256 } = doc;
-  return { serial, holderName, courseSlug, courseVersion, status, revokedAt, revocationReason, revocationNote, supersededBy, supersedes, pdfSha256 };
+  const {
+    serial,
+    holderName,
+    courseSlug,
+    courseVersion,
+    status,
+    revokedAt,
+    revocationReason,
+    revocationNote,
+    supersededBy,
+    supersedes,
+    pdfSha256,
+  } = doc;
+  return {
+    serial,
+    holderName,
+    courseSlug,
+    courseVersion,
+    status,
+    revokedAt,
+    revocationReason,
+    revocationNote,
+    supersededBy,
+    supersedes,
+    pdfSha256,
+  };
 }
 
 /**
@@ -150,13 +180,21 @@ export function auditSnapshot(doc: CertificateDoc): Record<string, unknown> {
  */
 export async function issueCertificate(input: IssueInput): Promise<{ certificate: CertificateView; isNew: boolean }> {
   const completedAt = new Date(input.completedAt);
-  if (!Types.ObjectId.isValid(input.learnerId) || !/^[a-z0-9-]{1,100}$/.test(input.courseSlug) || !Number.isInteger(input.courseVersion) || Number.isNaN(completedAt.getTime())) {
+  if (
+    !Types.ObjectId.isValid(input.learnerId) ||
+    !/^[a-z0-9-]{1,100}$/.test(input.courseSlug) ||
+    !Number.isInteger(input.courseVersion) ||
+    Number.isNaN(completedAt.getTime())
+  ) {
     throw new Error('issueCertificate: invalid input');
   }
   const issueKey = `${input.learnerId}:${input.courseSlug}:${input.courseVersion}`;
   const existing = await Certificate.findOne({ issueKey }).lean<CertificateDoc>();
   if (existing) return { certificate: toCertificateView(await latestOf(existing)), isNew: false };
-  const [user, course] = await Promise.all([User.findById(input.learnerId, { name: 1 }).lean<{ name: string }>(), getCourseVersion(input.courseSlug, input.courseVersion)]);
+  const [user, course] = await Promise.all([
+    User.findById(input.learnerId, { name: 1 }).lean<{ name: string }>(),
+    getCourseVersion(input.courseSlug, input.courseVersion),
+  ]);
   if (!user) throw new Error(`issueCertificate: no learner ${input.learnerId}`);
   if (!course) throw new Error(`issueCertificate: no course ${input.courseSlug} version ${input.courseVersion}`);
   const { doc, isNew } = await createCertificate({
@@ -169,7 +207,15 @@ export async function issueCertificate(input: IssueInput): Promise<{ certificate
     completedAt,
     supersedes: null,
   });
-  if (isNew) await recordAudit({ actorId: null, action: 'certificate.issue', targetType: 'certificate', targetId: doc.serial, before: null, after: auditSnapshot(doc) });
+  if (isNew)
+    await recordAudit({
+      actorId: null,
+      action: 'certificate.issue',
+      targetType: 'certificate',
+      targetId: doc.serial,
+      before: null,
+      after: auditSnapshot(doc),
+    });
   return { certificate: toCertificateView(isNew ? doc : await latestOf(doc)), isNew };
 }
 
@@ -236,7 +282,10 @@ async function recordRendition(serial: string, sha256: string): Promise<void> {
 }
 
 /** For the dashboard: course slug → download link of the learner's current, valid certificate for that course. */
-export async function certificateLinks(learnerId: string, courses: { courseSlug: string; courseVersion: number }[]): Promise<Map<string, string>> {
+export async function certificateLinks(
+  learnerId: string,
+  courses: { courseSlug: string; courseVersion: number }[],
+): Promise<Map<string, string>> {
   const issueKeys = courses.map((course) => `${learnerId}:${course.courseSlug}:${course.courseVersion}`);
   // One equality lookup per course rather than one `$in`: FerretDB pushes equality down to its backend (where an
   // index can serve it) but evaluates `$in` itself after reading the whole collection.

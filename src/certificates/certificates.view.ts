@@ -82,7 +82,13 @@ export function buildVerificationView(outcome: VerifyOutcome, t: Translate, loca
     heading: t(`verify.status.${outcome.status}.heading`),
     body,
     rows,
-    file: file ? { verdict: file, message: t(`verify.file.${file}`, { issuer: c?.issuer ?? t('app.name') }), tone: file === 'exact' ? 'ok' : 'danger' } : null,
+    file: file
+      ? {
+          verdict: file,
+          message: t(`verify.file.${file}`, { issuer: c?.issuer ?? t('app.name') }),
+          tone: file === 'exact' ? 'ok' : 'danger',
+        }
+      : null,
   };
 }
 

@@ -19,7 +19,10 @@ const PRIVATE_FILE = 'credential-signing-rs256.pem';
 
 /** Key id: base64url of the SHA-256 of the DER public key, first 16 characters. */
 export function rsaKidOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /** The URI in a credential's JOSE header `kid`: it dereferences (HTTP GET) to the public JWK (Open Badges 3.0 §8.2). */
@@ -47,7 +50,9 @@ export function loadCredentialKeys(dataDir: string): CredentialKeys {
   const publicFile = path.join(dir, 'public', `${kid}.pem`);
   if (!existsSync(publicFile)) writeFileSync(publicFile, publicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o644 });
   const trusted = new Map<string, KeyObject>();
-  for (const name of readdirSync(path.join(dir, 'public')).filter((entry) => entry.endsWith('.pem')).sort()) {
+  for (const name of readdirSync(path.join(dir, 'public'))
+    .filter((entry) => entry.endsWith('.pem'))
+    .sort()) {
     const candidate = createPublicKey(readFileSync(path.join(dir, 'public', name), 'utf8'));
     if (candidate.asymmetricKeyType === 'rsa') trusted.set(rsaKidOf(candidate), candidate);
   }

@@ -39,7 +39,19 @@ export function statusListUrl(baseUrl: string, list: string): string {
 /** What a credential states: public fields of the certificate record. */
 export type CredentialSource = Pick<
   CertificateView,
-  'serial' | 'holderName' | 'courseSlug' | 'courseVersion' | 'courseTitle' | 'completedAt' | 'issuedAt' | 'issuer' | 'programme' | 'verifyUrl' | 'subjectId' | 'statusList' | 'statusListIndex'
+  | 'serial'
+  | 'holderName'
+  | 'courseSlug'
+  | 'courseVersion'
+  | 'courseTitle'
+  | 'completedAt'
+  | 'issuedAt'
+  | 'issuer'
+  | 'programme'
+  | 'verifyUrl'
+  | 'subjectId'
+  | 'statusList'
+  | 'statusListIndex'
 >;
 
 export function buildCredential(certificate: CredentialSource, baseUrl: string): Record<string, unknown> {
@@ -110,7 +122,13 @@ export function signCredentialJwt(certificate: CredentialSource, baseUrl: string
  * credential with statusListIndex i is revoked or replaced. Index 0 is the most significant bit of the first byte; the
  * list is GZIP-compressed and multibase base64url encoded ("u" prefix, no padding), at least 131,072 bits long.
  */
-export function buildStatusListCredential(input: { baseUrl: string; list: string; issuerName: string; setIndexes: number[]; validFrom: Date }): Record<string, unknown> {
+export function buildStatusListCredential(input: {
+  baseUrl: string;
+  list: string;
+  issuerName: string;
+  setIndexes: number[];
+  validFrom: Date;
+}): Record<string, unknown> {
   const url = statusListUrl(input.baseUrl, input.list);
   const highest = input.setIndexes.reduce((max, index) => Math.max(max, index), -1);
   const bits = Math.max(STATUS_LIST_BITS, Math.ceil((highest + 1) / STATUS_LIST_BITS) * STATUS_LIST_BITS);

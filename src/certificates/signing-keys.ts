@@ -48,7 +48,9 @@ function storedPrivateKeyPem(dataDir: string): string {
 function readTrustedKeys(dir: string): Map<string, KeyObject> {
   const trusted = new Map<string, KeyObject>();
   if (!existsSync(dir)) return trusted;
-  for (const name of readdirSync(dir).filter((file) => file.endsWith('.pem')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((file) => file.endsWith('.pem'))
+    .sort()) {
     const key = createPublicKey(readFileSync(path.join(dir, name), 'utf8'));
     if (key.asymmetricKeyType === 'ed25519') trusted.set(kidOf(key), key);
   }

@@ -19,8 +19,12 @@ export async function reserveStatusBit(serial: string, list: string): Promise<St
     if (existing) {
       // The allocation table is not signed: a bit another certificate already holds (its reservation deleted and
       // re-inserted through the database) would make revoking one mark both. Such a reservation is dropped.
-      if (!(await Certificate.exists({ statusList: existing.list, statusListIndex: existing.index, serial: { $ne: serial } }))) return existing;
-      certificateSettings().logger?.error({ serial, list: existing.list, index: existing.index }, 'status list bit already held by another certificate: reserving another');
+      if (!(await Certificate.exists({ statusList: existing.list, statusListIndex: existing.index, serial: { $ne: serial } })))
+        return existing;
+      certificateSettings().logger?.error(
+        { serial, list: existing.list, index: existing.index },
+        'status list bit already held by another certificate: reserving another',
+      );
       await StatusListIndex.deleteOne({ serial });
       continue;
     }

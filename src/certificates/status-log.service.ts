@@ -15,7 +15,10 @@ import { isDuplicateKey } from '../db/duplicate-key';
  * and compares what the database says about a certificate with it. Anything that does not fit is an integrity
  * problem: the certificate is then reported as `integrity_error`, never as valid.
  */
-export type StatusChangeInput = Pick<StatusEntryDoc, 'serial' | 'status' | 'at' | 'reason' | 'supersededBy' | 'statusList' | 'statusListIndex'>;
+export type StatusChangeInput = Pick<
+  StatusEntryDoc,
+  'serial' | 'status' | 'at' | 'reason' | 'supersededBy' | 'statusList' | 'statusListIndex'
+>;
 export type VerifiedEntry = StatusChangeInput & { seq: number; hash: string };
 export type StatusLookup = { ok: true; entry: VerifiedEntry | null } | { ok: false; problem: IntegrityProblem };
 
@@ -94,14 +97,24 @@ async function insertNext(state: Ledger, change: StatusChangeInput): Promise<Ver
  * when the log is empty and no head was ever written (a new installation, or the first start of this version).
  */
 async function logLegacyChanges(state: Ledger): Promise<void> {
-  const docs = await Certificate.find({ status: { $ne: 'valid' } }).sort({ issuedAt: 1 }).lean<CertificateDoc[]>();
+  const docs = await Certificate.find({ status: { $ne: 'valid' } })
+    .sort({ issuedAt: 1 })
+    .lean<CertificateDoc[]>();
   for (const doc of docs) {
     if (!isRecordSignatureValid(keyRing(), doc)) continue;
     const at = doc.status === 'revoked' ? doc.revokedAt : doc.supersededAt;
     if (!at || doc.status === 'valid') continue;
     try {
       const bit = statusBitOf(doc);
-      await insertNext(state, { serial: doc.serial, status: doc.status, at, reason: doc.revocationReason ?? null, supersededBy: doc.supersededBy ?? null, statusList: bit.list, statusListIndex: bit.index });
+      await insertNext(state, {
+        serial: doc.serial,
+        status: doc.status,
+        at,
+        reason: doc.revocationReason ?? null,
+        supersededBy: doc.supersededBy ?? null,
+        statusList: bit.list,
+        statusListIndex: bit.index,
+      });
     } catch (error) {
       // Another process is doing the same: its entries are read and verified like any others.
       if (isDuplicateKey(error)) return;
@@ -199,7 +212,12 @@ async function current(): Promise<{ problem: IntegrityProblem } | { state: Ledge
 }
 
 const sameEntry = (stored: StatusEntryDoc | null, known: VerifiedEntry | undefined) =>
-  (!stored && !known) || (stored !== null && known !== undefined && stored.seq === known.seq && stored.hash === known.hash && hashOf(entryPayload(stored)) === known.hash);
+  (!stored && !known) ||
+  (stored !== null &&
+    known !== undefined &&
+    stored.seq === known.seq &&
+    stored.hash === known.hash &&
+    hashOf(entryPayload(stored)) === known.hash);
 
 type EntryLookup = { ok: true; entry: VerifiedEntry | null; state: Ledger } | { ok: false; problem: IntegrityProblem };
 
@@ -229,7 +247,8 @@ export function recordAgreesWithLog(record: CertificateDoc, entry: VerifiedEntry
   const time = (value: Date | null | undefined) => (value ? new Date(value).getTime() : null);
   if (!entry) return record.status === 'valid' && !record.revokedAt && !record.supersededAt;
   if (record.status !== entry.status) return false;
-  if (entry.status === 'revoked') return time(record.revokedAt) === entry.at.getTime() && (record.revocationReason ?? null) === entry.reason;
+  if (entry.status === 'revoked')
+    return time(record.revokedAt) === entry.at.getTime() && (record.revocationReason ?? null) === entry.reason;
   return time(record.supersededAt) === entry.at.getTime() && (record.supersededBy ?? null) === entry.supersededBy;
 }
 
@@ -256,7 +275,9 @@ export async function checkRecordStatus(record: CertificateDoc): Promise<StatusL
  * per certificate. Retries after re-reading the head when another process appended first. Refuses to extend a log
  * that fails its integrity check.
  */
-export async function appendStatusChange(change: StatusChangeInput): Promise<{ ok: true; entry: VerifiedEntry; isNew: boolean } | { ok: false; problem: IntegrityProblem }> {
+export async function appendStatusChange(
+  change: StatusChangeInput,
+): Promise<{ ok: true; entry: VerifiedEntry; isNew: boolean } | { ok: false; problem: IntegrityProblem }> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const lookup = await lookupEntry(change.serial);
     if (!lookup.ok) {
@@ -274,7 +295,9 @@ export async function appendStatusChange(change: StatusChangeInput): Promise<{ o
 }
 
 /** Every verified status change, for the status list. */
-export async function verifiedStatusChanges(): Promise<{ ok: true; entries: VerifiedEntry[]; seq: number } | { ok: false; problem: IntegrityProblem }> {
+export async function verifiedStatusChanges(): Promise<
+  { ok: true; entries: VerifiedEntry[]; seq: number } | { ok: false; problem: IntegrityProblem }
+> {
   const synced = await current();
   if ('problem' in synced) {
     reportIntegrityProblem(synced.problem);

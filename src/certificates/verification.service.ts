@@ -95,7 +95,8 @@ export async function verifyPdfFile(pdf: Buffer): Promise<{ file: FileVerdict; v
   // Without a code, still do a lookup (of a random code), so a file without one takes the same path.
   const verification = await verifyCode(code ?? generateCode());
   if (code && verification.status === 'integrity_error') return { file: 'unchecked', verification };
-  if (!code || !verification.certificate) return { file: 'no_match', verification: code ? verification : { status: 'not_found', certificate: null } };
+  if (!code || !verification.certificate)
+    return { file: 'no_match', verification: code ? verification : { status: 'not_found', certificate: null } };
   const sha256 = sha256Hex(pdf);
   const serial = verification.certificate.serial;
   // The record's own pdfSha256 is covered by the record signature; a later rendition counts only if its entry in

@@ -43,7 +43,13 @@ function renderForm(req: Request, res: Response, state: FormState = {}): void {
 function renderVerdict(req: Request, res: Response, outcome: VerifyOutcome, file?: FileVerdict): void {
   privateVerdict(res);
   // An uploaded file always gets a 200 verdict page; a code lookup answers 400 for a typo and 404 when unknown.
-  const status = file ? 200 : outcome.status === 'typo' || outcome.status === 'malformed' ? 400 : outcome.status === 'not_found' ? 404 : 200;
+  const status = file
+    ? 200
+    : outcome.status === 'typo' || outcome.status === 'malformed'
+      ? 400
+      : outcome.status === 'not_found'
+        ? 404
+        : 200;
   if (wantsJson(req)) {
     res.status(status).json(file ? { ...verificationJson(outcome), file } : verificationJson(outcome));
     return;
@@ -93,7 +99,12 @@ export function verifyRoutes(options: { limitPerMinute: number }): Router {
     if (!STATUS_LIST_PATTERN.test(req.params.list)) throw new NotFound();
     const result = await statusListJwt(req.params.list);
     if (!result.ok) throw new HttpError(503, 'certificates.integrityError');
-    res.set({ 'Content-Type': 'application/vc+jwt', 'Cache-Control': 'public, max-age=60', 'Access-Control-Allow-Origin': '*', 'X-Content-Type-Options': 'nosniff' });
+    res.set({
+      'Content-Type': 'application/vc+jwt',
+      'Cache-Control': 'public, max-age=60',
+      'Access-Control-Allow-Origin': '*',
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.send(result.jwt);
   });
 

@@ -50,15 +50,25 @@ export function databaseCommandCounts(): { total: number; byName: Record<string,
  * PostgreSQL, the GIN indexes); rejects if the server cannot be reached within the timeout.
  */
 export async function connectDatabase(uri: string, dbName?: string, indexes: IndexOptions = {}): Promise<DatabaseConnection> {
-  await mongoose.connect(uri, { ...connectOptions, ...(dbName ? { dbName } : {}), ...(indexes.countCommands ? { monitorCommands: true } : {}) });
+  await mongoose.connect(uri, {
+    ...connectOptions,
+    ...(dbName ? { dbName } : {}),
+    ...(indexes.countCommands ? { monitorCommands: true } : {}),
+  });
   if (indexes.countCommands) {
-    mongoose.connection.getClient().on('commandStarted', (event: { commandName: string }) => commandCounts.set(event.commandName, (commandCounts.get(event.commandName) ?? 0) + 1));
+    mongoose.connection
+      .getClient()
+      .on('commandStarted', (event: { commandName: string }) =>
+        commandCounts.set(event.commandName, (commandCounts.get(event.commandName) ?? 0) + 1),
+      );
   }
   await ensureIndexes();
   if (indexes.postgresUrl) {
     const log = indexes.log ?? (() => undefined);
     // Without them reads are slower, not wrong: a failure is reported and the app goes on.
-    await applyGinIndexes(indexes.postgresUrl, mongoose.connection.name, log).catch((error: unknown) => log(`GIN indexes not made: ${(error as Error).message}`));
+    await applyGinIndexes(indexes.postgresUrl, mongoose.connection.name, log).catch((error: unknown) =>
+      log(`GIN indexes not made: ${(error as Error).message}`),
+    );
   }
   return {
     connection: mongoose.connection,
@@ -107,7 +117,15 @@ export async function isDatabaseUp(timeoutMs = 1500): Promise<boolean> {
 /** Errors that mean "the database is unreachable right now", as opposed to a bug or bad input. */
 export function isDatabaseOutage(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const names = ['MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError'];
+  const names = [
+    'MongoServerSelectionError',
+    'MongooseServerSelectionError',
+    'MongoNetworkError',
+    'MongoNetworkTimeoutError',
+    'MongoNotConnectedError',
+    'MongoTopologyClosedError',
+    'MongoPoolClearedError',
+  ];
   if (names.includes(error.name)) return true;
   return /Client must be connected|buffering timed out|Cannot call .* before initial connection|connection .* closed/i.test(error.message);
 }

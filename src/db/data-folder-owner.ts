@@ -27,7 +27,10 @@ export type Ownership = {
 
 export class DataFolderBusyError extends Error {
   override name = 'DataFolderBusyError';
-  constructor(readonly owner: OwnerState, dataDir: string) {
+  constructor(
+    readonly owner: OwnerState,
+    dataDir: string,
+  ) {
     super(
       `Another Procurement Academy process (pid ${owner.pid}) is running on the data folder ${dataDir} and owns its database. ` +
         'Stop it first, or give this one another DATA_DIR.',
@@ -70,7 +73,10 @@ async function clearDeadOwner(file: string, owner: OwnerState | undefined, log: 
  * Becomes the owner of `dbRoot`, or returns the live owner. A dead owner's servers are stopped first. A file that
  * cannot be read (a crash while writing it) counts as a dead owner.
  */
-export async function claimDataFolder(dbRoot: string, log: (line: string) => void): Promise<{ ownership: Ownership } | { owner: OwnerState }> {
+export async function claimDataFolder(
+  dbRoot: string,
+  log: (line: string) => void,
+): Promise<{ ownership: Ownership } | { owner: OwnerState }> {
   const file = ownerFile(dbRoot);
   const me: OwnerState = { pid: process.pid, startTime: processStartTime(process.pid), servers: [] };
   for (let attempt = 0; attempt < 5; attempt++) {

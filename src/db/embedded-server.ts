@@ -100,7 +100,11 @@ export async function stopOrphan(pid: number, startTime: string | undefined, sig
 export async function startSpawnedServer(options: SpawnedServerOptions & { kind: ServerProcess['kind'] }): Promise<ServerProcess> {
   const port = options.port ?? (await findFreePort());
   const stderrTail: string[] = [];
-  const child = spawn(options.command, options.args(port), { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: options.env ?? process.env });
+  const child = spawn(options.command, options.args(port), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+    env: options.env ?? process.env,
+  });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail.push(chunk.toString());
     if (stderrTail.length > 20) stderrTail.shift();

@@ -58,7 +58,13 @@ export async function buildFerretdb(log: (line: string) => void): Promise<string
   }
 }
 
-async function buildInto(go: string, target: string, log: (line: string) => void, setPhase: (phase: string) => void, started: number): Promise<string> {
+async function buildInto(
+  go: string,
+  target: string,
+  log: (line: string) => void,
+  setPhase: (phase: string) => void,
+  started: number,
+): Promise<string> {
   const { stdout } = await run(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
     maxBuffer: 10 * 1024 * 1024,
     env: { ...process.env, GOFLAGS: '-mod=mod' },

@@ -45,7 +45,9 @@ const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
  * Collections not created yet are skipped; running it again is harmless.
  */
 export function ginIndexSql(schema: string, fieldsByCollection: Map<string, string[]>): string {
-  const pairs = [...fieldsByCollection].flatMap(([collection, fields]) => fields.map((field) => `(${literal(collection)}, ${literal(field)})`));
+  const pairs = [...fieldsByCollection].flatMap(([collection, fields]) =>
+    fields.map((field) => `(${literal(collection)}, ${literal(field)})`),
+  );
   if (pairs.length === 0) return '';
   return `DO $$
 DECLARE

@@ -42,7 +42,13 @@ export class DatabaseUnavailableError extends Error {
   override name = 'DatabaseUnavailableError';
 }
 
-const ferretdbArgs = (stateDir: string, port: number) => [`--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', `--state-dir=${stateDir}`, '--telemetry=disable', '--log-level=error'];
+const ferretdbArgs = (stateDir: string, port: number) => [
+  `--listen-addr=127.0.0.1:${port}`,
+  '--debug-addr=-',
+  `--state-dir=${stateDir}`,
+  '--telemetry=disable',
+  '--log-level=error',
+];
 
 const withUri = (server: ServerProcess) => ({ ...server, uri: `mongodb://127.0.0.1:${server.port}/procurement_academy` });
 
@@ -50,7 +56,14 @@ const withUri = (server: ServerProcess) => ({ ...server, uri: `mongodb://127.0.0
 export async function startFerretdb(binary: string, dir: string, port?: number) {
   const sqliteDir = path.join(dir, 'sqlite');
   mkdirSync(sqliteDir, { recursive: true });
-  return withUri(await startSpawnedServer({ kind: 'ferretdb', command: binary, port, args: (p) => ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, ...ferretdbArgs(dir, p)] }));
+  return withUri(
+    await startSpawnedServer({
+      kind: 'ferretdb',
+      command: binary,
+      port,
+      args: (p) => ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, ...ferretdbArgs(dir, p)],
+    }),
+  );
 }
 
 /** FerretDB on PostgreSQL. The URL travels in the environment, so its password never shows in a process list. */
@@ -122,7 +135,13 @@ async function startOwnedServers(options: ResolveOptions, dbRoot: string, owners
  */
 export async function resolveDatabase(options: ResolveOptions): Promise<ResolvedDatabase> {
   if (options.mongodbUri) {
-    return { kind: 'external', backend: options.postgresUrl ? 'postgresql' : 'unknown', uri: options.mongodbUri, postgresUrl: options.postgresUrl, stop: async () => undefined };
+    return {
+      kind: 'external',
+      backend: options.postgresUrl ? 'postgresql' : 'unknown',
+      uri: options.mongodbUri,
+      postgresUrl: options.postgresUrl,
+      stop: async () => undefined,
+    };
   }
   const dbRoot = path.join(options.dataDir, 'db');
   mkdirSync(dbRoot, { recursive: true });
@@ -133,6 +152,9 @@ export async function resolveDatabase(options: ResolveOptions): Promise<Resolved
   options.log(`Using the database of the running app (pid ${claim.owner.pid}) that owns ${options.dataDir}`);
   // The owner may still be starting (a first start builds FerretDB): wait for it to publish its address.
   const uri = claim.owner.uri ?? (await waitForOwnerUri(dbRoot, 10 * 60 * 1000));
-  if (!uri) throw new DatabaseUnavailableError(`The app (pid ${claim.owner.pid}) that owns ${options.dataDir} did not publish its database address; try again once it is up`);
+  if (!uri)
+    throw new DatabaseUnavailableError(
+      `The app (pid ${claim.owner.pid}) that owns ${options.dataDir} did not publish its database address; try again once it is up`,
+    );
   return { kind: 'shared', backend: 'postgresql', uri, stop: async () => undefined };
 }

@@ -54,7 +54,12 @@ async function copyCollection(source: mongo.Collection, target: mongo.Collection
 }
 
 /** Copies every database of the legacy SQLite folder into the server at `targetUri`, then renames the folder. */
-export async function migrateSqliteData(options: { dbRoot: string; ferretdbBinary: string; targetUri: string; log: (line: string) => void }): Promise<MigrationSummary> {
+export async function migrateSqliteData(options: {
+  dbRoot: string;
+  ferretdbBinary: string;
+  targetUri: string;
+  log: (line: string) => void;
+}): Promise<MigrationSummary> {
   const started = Date.now();
   const sqliteDir = legacySqliteDir(options.dbRoot);
   options.log(`Found data from an earlier version in ${sqliteDir} (FerretDB on SQLite): moving it to PostgreSQL…`);
@@ -62,7 +67,15 @@ export async function migrateSqliteData(options: { dbRoot: string; ferretdbBinar
   const sqliteServer = await startSpawnedServer({
     kind: 'ferretdb',
     command: options.ferretdbBinary,
-    args: (port) => ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', `--state-dir=${stateDir}`, '--telemetry=disable', '--log-level=error'],
+    args: (port) => [
+      '--handler=sqlite',
+      `--sqlite-url=file:${sqliteDir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      `--state-dir=${stateDir}`,
+      '--telemetry=disable',
+      '--log-level=error',
+    ],
   });
   const source = new mongo.MongoClient(`mongodb://127.0.0.1:${sqliteServer.port}/`);
   const target = new mongo.MongoClient(options.targetUri);
@@ -88,6 +101,8 @@ export async function migrateSqliteData(options: { dbRoot: string; ferretdbBinar
   const keptAt = `${sqliteDir}.migrated-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   renameSync(sqliteDir, keptAt);
   const ms = Date.now() - started;
-  options.log(`Moved ${summary.documents} documents in ${summary.collections} collections to PostgreSQL (${ms} ms); the SQLite files are kept in ${keptAt} and can be deleted once you are satisfied`);
+  options.log(
+    `Moved ${summary.documents} documents in ${summary.collections} collections to PostgreSQL (${ms} ms); the SQLite files are kept in ${keptAt} and can be deleted once you are satisfied`,
+  );
   return { ...summary, ms, keptAt };
 }

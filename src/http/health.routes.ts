@@ -29,7 +29,9 @@ export function commandCountRouter(): Router {
       return;
     }
     // Where the memory is (the benchmark records it after its run): V8's heap spaces beside the process totals.
-    const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name, Math.round(space.space_used_size / 1048576)]));
+    const spaces = Object.fromEntries(
+      v8.getHeapSpaceStatistics().map((space) => [space.space_name, Math.round(space.space_used_size / 1048576)]),
+    );
     const memory = Object.fromEntries(Object.entries(process.memoryUsage()).map(([name, bytes]) => [name, Math.round(bytes / 1048576)]));
     res.set('Cache-Control', 'no-store').json({ requests, commands: databaseCommandCounts(), memoryMb: { ...memory, heapSpaces: spaces } });
   });

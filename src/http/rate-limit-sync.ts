@@ -31,11 +31,17 @@ const PROCESS = `${process.pid}-${randomBytes(4).toString('hex')}`;
 export async function syncRateLimits(): Promise<void> {
   const limiters = [...liveLimiters];
   const deltas = limiters.flatMap((limiter) => limiter.takeUnsynced());
-  if (deltas.length) await RateLimitHit.insertMany(deltas.map((delta) => ({ ...delta, process: PROCESS })), { ordered: false });
+  if (deltas.length)
+    await RateLimitHit.insertMany(
+      deltas.map((delta) => ({ ...delta, process: PROCESS })),
+      { ordered: false },
+    );
   for (const limiter of limiters) {
     const windowStart = limiter.currentWindowStart();
     const totals = new Map<string, number>();
-    for (const row of await RateLimitHit.find({ limiter: limiter.name, windowStart }, { key: 1, count: 1, _id: 0 }).lean<RateLimitHitDoc[]>()) {
+    for (const row of await RateLimitHit.find({ limiter: limiter.name, windowStart }, { key: 1, count: 1, _id: 0 }).lean<
+      RateLimitHitDoc[]
+    >()) {
       totals.set(row.key, (totals.get(row.key) ?? 0) + row.count);
     }
     limiter.applyShared(totals);

@@ -51,7 +51,10 @@ export class FixedWindowLimiter {
     const now = this.now();
     const window = this.current(key, now);
     window.unsynced += 1;
-    return { allowed: window.shared + window.unsynced <= this.limit, retryAfterSeconds: Math.max(1, Math.ceil((window.windowStart + this.windowMs - now) / 1000)) };
+    return {
+      allowed: window.shared + window.unsynced <= this.limit,
+      retryAfterSeconds: Math.max(1, Math.ceil((window.windowStart + this.windowMs - now) / 1000)),
+    };
   }
 
   /** Forgets a key (for example the per-account counter after a successful sign-in), in every process once synced. */

@@ -9,5 +9,14 @@ export const dashboardRouter = Router();
 dashboardRouter.get('/dashboard', requireUser, async (req, res) => {
   const dashboard = await getDashboard(req.user!.id);
   res.set('Cache-Control', 'no-store');
-  res.render('dashboard/index', await buildDashboardView(dashboard, { name: req.user!.name, id: req.user!.id }, res.locals.contentLang, res.locals.t as Translate, res.locals.locale));
+  res.render(
+    'dashboard/index',
+    await buildDashboardView(
+      dashboard,
+      { name: req.user!.name, id: req.user!.id },
+      res.locals.contentLang,
+      res.locals.t as Translate,
+      res.locals.locale,
+    ),
+  );
 });

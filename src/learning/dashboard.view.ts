@@ -22,14 +22,23 @@ export async function buildDashboardView(
     percent: state.percent,
     continueHref: state.continueModule ? `/courses/${course.courseSlug}/modules/${state.continueModule}` : `/courses/${course.courseSlug}`,
   });
-  const certificates = await certificateLinksFor(user.id, dashboard.completed.map((row) => ({ courseSlug: row.course.courseSlug, courseVersion: row.enrolment.completedVersion ?? row.course.version })));
+  const certificates = await certificateLinksFor(
+    user.id,
+    dashboard.completed.map((row) => ({
+      courseSlug: row.course.courseSlug,
+      courseVersion: row.enrolment.completedVersion ?? row.course.version,
+    })),
+  );
   const enrolled = new Set([...dashboard.inProgress, ...dashboard.completed].map((row) => row.course.courseSlug));
   const firstNew = dashboard.catalogue.find((course) => !enrolled.has(course.slug));
   const current = dashboard.inProgress[0];
   const nextStep = current
     ? { text: t('dashboard.nextStepContinue', { course: current.course.title[lang] }), href: card(current).continueHref }
     : firstNew
-      ? { text: dashboard.completed.length ? t('dashboard.nextStepDone') : t('dashboard.nextStepStart', { course: firstNew.title[lang] }), href: `/courses/${firstNew.slug}` }
+      ? {
+          text: dashboard.completed.length ? t('dashboard.nextStepDone') : t('dashboard.nextStepStart', { course: firstNew.title[lang] }),
+          href: `/courses/${firstNew.slug}`,
+        }
       : undefined;
   return {
     title: t('dashboard.title'),

@@ -118,15 +118,29 @@ export async function migrateLegacyLearnerFacts(log: (line: string) => void): Pr
     for await (const doc of db.collection(name).find({}, raw)) {
       batch.push({ ...doc, kind });
       if (kind === 'enrolment' && doc.completedAt) {
-        batch.push({ kind: 'courseCompleted', learnerId: doc.learnerId, courseSlug: doc.courseSlug, completedAt: doc.completedAt, courseVersion: doc.completedVersion ?? 1 });
+        batch.push({
+          kind: 'courseCompleted',
+          learnerId: doc.learnerId,
+          courseSlug: doc.courseSlug,
+          completedAt: doc.completedAt,
+          courseVersion: doc.completedVersion ?? 1,
+        });
       }
       if (batch.length >= 1000) await insertFacts(batch.splice(0));
       moved += 1;
     }
     await insertFacts(batch.splice(0));
     if (name === 'enrolments' && present.has('quizAttempts')) {
-      for await (const attempt of db.collection('quizAttempts').find({ isPassed: true }, { projection: { learnerId: 1, courseSlug: 1, moduleSlug: 1, submittedAt: 1 } })) {
-        batch.push({ kind: 'quizPassed', learnerId: attempt.learnerId, courseSlug: attempt.courseSlug, moduleSlug: attempt.moduleSlug, passedAt: attempt.submittedAt });
+      for await (const attempt of db
+        .collection('quizAttempts')
+        .find({ isPassed: true }, { projection: { learnerId: 1, courseSlug: 1, moduleSlug: 1, submittedAt: 1 } })) {
+        batch.push({
+          kind: 'quizPassed',
+          learnerId: attempt.learnerId,
+          courseSlug: attempt.courseSlug,
+          moduleSlug: attempt.moduleSlug,
+          passedAt: attempt.submittedAt,
+        });
         if (batch.length >= 1000) await insertFacts(batch.splice(0));
       }
       await insertFacts(batch.splice(0));

@@ -35,7 +35,8 @@ learningRouter.post('/courses/:slug/modules/:module/complete', requireUser, asyn
   const current = course.modules[index];
   const next = course.modules[index + 1];
   if (isCourseComplete) res.redirect(303, `/courses/${slug}?completed=1`);
-  else if (current?.quiz?.questions.length && course.completion === 'modules-and-quizzes') res.redirect(303, `/courses/${slug}/modules/${module}/quiz`);
+  else if (current?.quiz?.questions.length && course.completion === 'modules-and-quizzes')
+    res.redirect(303, `/courses/${slug}/modules/${module}/quiz`);
   else res.redirect(303, next ? `/courses/${slug}/modules/${next.slug}` : `/courses/${slug}`);
 });
 
@@ -51,7 +52,10 @@ learningRouter.get('/courses/:slug/modules/:module/quiz', requireUser, async (re
   const { slug, module } = parse(moduleParams, req.params);
   const quiz = await openQuiz(req.user!.id, slug, module);
   res.set('Cache-Control', 'no-store');
-  res.render('learning/quiz', buildQuizView({ ...quiz, lang: res.locals.contentLang, t: res.locals.t as Translate, submissionKey: newSubmissionKey() }));
+  res.render(
+    'learning/quiz',
+    buildQuizView({ ...quiz, lang: res.locals.contentLang, t: res.locals.t as Translate, submissionKey: newSubmissionKey() }),
+  );
 });
 
 learningRouter.post('/courses/:slug/modules/:module/quiz', requireUser, async (req, res) => {
@@ -67,14 +71,41 @@ learningRouter.post('/courses/:slug/modules/:module/quiz', requireUser, async (r
   if (!form.ok) {
     // Keep every choice the learner made and say which questions still need an answer.
     const opened = await openQuiz(learnerId, slug, module);
-    res.status(422).render('learning/quiz', buildQuizView({ ...opened, lang, t, submissionKey: form.submissionKey, chosen: form.answers, missing: form.missing, isMalformed: form.isMalformed }));
+    res
+      .status(422)
+      .render(
+        'learning/quiz',
+        buildQuizView({
+          ...opened,
+          lang,
+          t,
+          submissionKey: form.submissionKey,
+          chosen: form.answers,
+          missing: form.missing,
+          isMalformed: form.isMalformed,
+        }),
+      );
     return;
   }
-  const result = await submitQuizAttempt({ learnerId, courseSlug: slug, moduleSlug: module, submissionKey: form.submissionKey, answers: form.answers });
+  const result = await submitQuizAttempt({
+    learnerId,
+    courseSlug: slug,
+    moduleSlug: module,
+    submissionKey: form.submissionKey,
+    answers: form.answers,
+  });
   if (wantsJson(req)) {
-    res.json({ score: result.attempt.score, passed: result.attempt.isPassed, attemptNumber: result.attempt.attemptNumber, courseCompleted: result.isCourseComplete });
+    res.json({
+      score: result.attempt.score,
+      passed: result.attempt.isPassed,
+      attemptNumber: result.attempt.attemptNumber,
+      courseCompleted: result.isCourseComplete,
+    });
     return;
   }
   const history = await getQuizHistory(learnerId, slug, module, quiz.course.maxQuizAttempts);
-  res.render('learning/quiz-result', buildQuizResultView({ ...quiz, history, attempt: result.attempt, isCourseComplete: result.isCourseComplete, lang, t }));
+  res.render(
+    'learning/quiz-result',
+    buildQuizResultView({ ...quiz, history, attempt: result.attempt, isCourseComplete: result.isCourseComplete, lang, t }),
+  );
 });

@@ -7,7 +7,13 @@ export const slugParam = z.string().regex(/^[a-z0-9-]{1,100}$/);
 export const courseParams = z.object({ slug: slugParam });
 export const moduleParams = z.object({ slug: slugParam, module: slugParam });
 
-export const timeBody = z.object({ seconds: z.coerce.number().int().min(1).max(24 * 3600) });
+export const timeBody = z.object({
+  seconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600),
+});
 
 export const submissionKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
@@ -35,7 +41,8 @@ export function parseQuizForm(questions: QuizQuestion[], body: unknown): QuizFor
     const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     const allowed = allowedChoices(question);
     const valid = values.filter((value): value is string => typeof value === 'string' && allowed.includes(value));
-    if (valid.length !== values.length || values.length > allowed.length || (question.type !== 'multiple' && valid.length > 1)) isMalformed = true;
+    if (valid.length !== values.length || values.length > allowed.length || (question.type !== 'multiple' && valid.length > 1))
+      isMalformed = true;
     answers[question.id] = [...new Set(valid)];
     if (valid.length === 0) missing.push(question.id);
   }

@@ -70,7 +70,17 @@ export function learnerStateFromFacts(course: CourseVersionDoc, facts: Fact[]): 
   const totalUnits = course.modules.length + (requiresQuizzes ? quizModules.length : 0);
   const enrolment = facts.find((fact) => fact.kind === 'enrolment') as EnrolmentDoc | undefined;
   if (!enrolment) {
-    return { isEnrolled: false, completedModules: new Set(), visitedModules: new Set(), passedQuizzes: new Set(), moduleStates: {}, doneUnits: 0, totalUnits, percent: 0, isComplete: false };
+    return {
+      isEnrolled: false,
+      completedModules: new Set(),
+      visitedModules: new Set(),
+      passedQuizzes: new Set(),
+      moduleStates: {},
+      doneUnits: 0,
+      totalUnits,
+      percent: 0,
+      isComplete: false,
+    };
   }
   const slugsOf = (kind: LearnerFactKind) => facts.filter((fact) => fact.kind === kind).map((fact) => String(fact.moduleSlug));
   const live = new Set(course.modules.map((module) => module.slug));
@@ -80,7 +90,12 @@ export function learnerStateFromFacts(course: CourseVersionDoc, facts: Fact[]): 
   const moduleStates: Record<string, ModuleState> = {};
   for (const module of course.modules) {
     const quizDone = !requiresQuizzes || !module.quiz?.questions.length || passedQuizzes.has(module.slug);
-    moduleStates[module.slug] = completedModules.has(module.slug) && quizDone ? 'completed' : completedModules.has(module.slug) || visited.has(module.slug) ? 'in-progress' : 'not-started';
+    moduleStates[module.slug] =
+      completedModules.has(module.slug) && quizDone
+        ? 'completed'
+        : completedModules.has(module.slug) || visited.has(module.slug)
+          ? 'in-progress'
+          : 'not-started';
   }
   const doneUnits = completedModules.size + (requiresQuizzes ? passedQuizzes.size : 0);
   const firstOpen = course.modules.find((module) => moduleStates[module.slug] !== 'completed')?.slug;
@@ -97,7 +112,7 @@ export function learnerStateFromFacts(course: CourseVersionDoc, facts: Fact[]): 
     totalUnits,
     percent: totalUnits ? Math.round((doneUnits / totalUnits) * 100) : 0,
     isComplete: totalUnits > 0 && doneUnits >= totalUnits,
-    continueModule: last && moduleStates[last] !== 'completed' ? last : firstOpen ?? last ?? course.modules[0]?.slug,
+    continueModule: last && moduleStates[last] !== 'completed' ? last : (firstOpen ?? last ?? course.modules[0]?.slug),
   };
 }
 
@@ -107,7 +122,12 @@ const POSITION_REFRESH_MS = 10 * 60 * 1000;
  * Remembers where the learner is (for "Continue") and that they started the module. Writes only what changed, so
  * reading the same module again costs no write: `state` is what the page already loaded.
  */
-export async function recordModuleVisit(learnerId: string, courseSlug: string, moduleSlug: string, state: LearnerCourseState): Promise<void> {
+export async function recordModuleVisit(
+  learnerId: string,
+  courseSlug: string,
+  moduleSlug: string,
+  state: LearnerCourseState,
+): Promise<void> {
   const filter = { learnerId: objectId(learnerId), courseSlug };
   const enrolment = state.enrolment;
   const isStale = !enrolment?.lastVisitedAt || Date.now() - new Date(enrolment.lastVisitedAt).getTime() > POSITION_REFRESH_MS;
@@ -124,7 +144,12 @@ export async function recordModuleVisit(learnerId: string, courseSlug: string, m
 /** Records reading time sent by the browser (bounded, rough; for reports). */
 export async function recordModuleTime(learnerId: string, courseSlug: string, moduleSlug: string, seconds: number): Promise<void> {
   await requireEnrolment(learnerId, courseSlug);
-  await ModuleTime.create({ learnerId: objectId(learnerId), courseSlug, moduleSlug, seconds: Math.min(3600, Math.max(1, Math.round(seconds))) });
+  await ModuleTime.create({
+    learnerId: objectId(learnerId),
+    courseSlug,
+    moduleSlug,
+    seconds: Math.min(3600, Math.max(1, Math.round(seconds))),
+  });
 }
 
 /**
@@ -147,19 +172,31 @@ export async function completeModule(learnerId: string, courseSlug: string, modu
  * "First" is decided by inserting the learner's courseCompleted fact behind its unique index: under concurrent
  * completions exactly one insert wins (a conditional update would let several "win" on FerretDB 1.24).
  */
-export async function evaluateCourseCompletion(learnerId: string, course: CourseVersionDoc, known?: LearnerCourseState): Promise<{ isCourseComplete: boolean }> {
+export async function evaluateCourseCompletion(
+  learnerId: string,
+  course: CourseVersionDoc,
+  known?: LearnerCourseState,
+): Promise<{ isCourseComplete: boolean }> {
   const state = known ?? (await getLearnerCourseState(learnerId, course));
   if (!state.isComplete) return { isCourseComplete: false };
   if (state.isCompletionRecorded) return { isCourseComplete: true };
   const completedAt = new Date();
   try {
-    await CourseCompleted.create({ learnerId: objectId(learnerId), courseSlug: course.courseSlug, completedAt, courseVersion: course.version });
+    await CourseCompleted.create({
+      learnerId: objectId(learnerId),
+      courseSlug: course.courseSlug,
+      completedAt,
+      courseVersion: course.version,
+    });
   } catch (error) {
     if (isDuplicateKey(error)) return { isCourseComplete: true };
     throw error;
   }
   // Only the winner gets here: the enrolment's copy (dashboard, reports) has one writer.
-  await Enrolment.updateOne({ learnerId: objectId(learnerId), courseSlug: course.courseSlug }, { $set: { completedAt, completedVersion: course.version } });
+  await Enrolment.updateOne(
+    { learnerId: objectId(learnerId), courseSlug: course.courseSlug },
+    { $set: { completedAt, completedVersion: course.version } },
+  );
   await emitCourseCompleted({ learnerId, courseSlug: course.courseSlug, courseVersion: course.version, completedAt });
   return { isCourseComplete: true };
 }

@@ -57,7 +57,10 @@ export function buildQuizView(input: {
       isMultiple: question.type === 'multiple',
       promptHtml: renderInlineMarkdown(question.prompt[lang]),
       isMissing: Boolean(input.missing?.includes(question.id)),
-      choices: choicesOf(question, lang, t).map((choice) => ({ ...choice, isChosen: Boolean(input.chosen?.[question.id]?.includes(choice.id)) })),
+      choices: choicesOf(question, lang, t).map((choice) => ({
+        ...choice,
+        isChosen: Boolean(input.chosen?.[question.id]?.includes(choice.id)),
+      })),
     })),
   };
 }
@@ -96,7 +99,9 @@ export function buildQuizResultView(input: {
         promptHtml: renderInlineMarkdown(question.prompt[lang]),
         isCorrect: Boolean(record?.isCorrect),
         chosen: choicesOf(question, lang, t).filter((choice) => chosen.has(choice.id)),
-        feedback: question.options.filter((option) => chosen.has(option.id) && option.feedback).map((option) => renderInlineMarkdown(option.feedback![lang])),
+        feedback: question.options
+          .filter((option) => chosen.has(option.id) && option.feedback)
+          .map((option) => renderInlineMarkdown(option.feedback![lang])),
         explanationHtml: renderInlineMarkdown(question.explanation[lang]),
         reference: reference ? { title: reference.title, url: reference.url } : undefined,
       };

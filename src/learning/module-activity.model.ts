@@ -9,7 +9,14 @@ export const ModuleVisit = learnerFactKind<ModuleVisitDoc>('ModuleVisit', 'visit
   firstVisitedAt: { type: Date, required: true, default: () => new Date() },
 });
 
-export type ModuleTimeDoc = { learnerId: Types.ObjectId; courseSlug: string; moduleSlug: string; seconds: number; recordedAt: Date; addedMinute?: number };
+export type ModuleTimeDoc = {
+  learnerId: Types.ObjectId;
+  courseSlug: string;
+  moduleSlug: string;
+  seconds: number;
+  recordedAt: Date;
+  addedMinute?: number;
+};
 
 /** Rough reading time, one document per page view sent by the browser when the page is left (reports only). */
 const moduleTimeSchema = new Schema<ModuleTimeDoc>(

@@ -10,7 +10,10 @@ export type CourseProgress = { completedModules: string[]; completedCount: numbe
  * Completions of removed modules stay stored but no longer count.
  */
 export async function getCourseProgress(learnerId: string | Types.ObjectId, course: CourseVersionDoc): Promise<CourseProgress> {
-  const rows = await ModuleCompletion.find({ learnerId: new Types.ObjectId(learnerId), courseSlug: course.courseSlug }, { moduleSlug: 1, _id: 0 }).lean();
+  const rows = await ModuleCompletion.find(
+    { learnerId: new Types.ObjectId(learnerId), courseSlug: course.courseSlug },
+    { moduleSlug: 1, _id: 0 },
+  ).lean();
   const live = new Set(course.modules.map((module) => module.slug));
   const completedModules = rows.map((row) => row.moduleSlug).filter((slug) => live.has(slug));
   const totalModules = course.modules.length;
@@ -23,7 +26,12 @@ export async function getCourseProgress(learnerId: string | Types.ObjectId, cour
 }
 
 /** Records that a learner completed a module; a repeat (double submit, retry, second tab) is a no-op. */
-export async function recordModuleCompletion(learnerId: string | Types.ObjectId, courseSlug: string, moduleSlug: string, courseVersion: number): Promise<{ isNew: boolean }> {
+export async function recordModuleCompletion(
+  learnerId: string | Types.ObjectId,
+  courseSlug: string,
+  moduleSlug: string,
+  courseVersion: number,
+): Promise<{ isNew: boolean }> {
   try {
     await ModuleCompletion.create({ learnerId: new Types.ObjectId(learnerId), courseSlug, moduleSlug, courseVersion });
     return { isNew: true };

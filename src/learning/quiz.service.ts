@@ -10,7 +10,6 @@ import { isDuplicateKey } from '../db/duplicate-key';
 /** What the learner chose, per question id: option ids, or `true`/`false` for true/false questions. */
 export type SubmittedAnswers = Record<string, string[]>;
 
-
 function correctChoices(question: QuizQuestion): string[] {
   return typeof question.answer === 'boolean' ? [String(question.answer)] : [...question.answer].sort();
 }
@@ -44,13 +43,24 @@ export type QuizHistory = { attempts: number; best?: QuizAttemptDoc; last?: Quiz
 
 /** Attempts so far, best and last scores, and retakes left (undefined = unlimited): one read. */
 export async function getQuizHistory(learnerId: string, courseSlug: string, moduleSlug: string, maxAttempts: number): Promise<QuizHistory> {
-  return historyOf(await QuizAttempt.find({ learnerId: new Types.ObjectId(learnerId), courseSlug, moduleSlug }).lean<QuizAttemptDoc[]>(), maxAttempts);
+  return historyOf(
+    await QuizAttempt.find({ learnerId: new Types.ObjectId(learnerId), courseSlug, moduleSlug }).lean<QuizAttemptDoc[]>(),
+    maxAttempts,
+  );
 }
 
 function historyOf(attempts: QuizAttemptDoc[], maxAttempts: number): QuizHistory {
   const byNumber = [...attempts].sort((a, b) => a.attemptNumber - b.attemptNumber);
-  const best = byNumber.reduce<QuizAttemptDoc | undefined>((top, attempt) => (!top || attempt.score > top.score ? attempt : top), undefined);
-  return { attempts: attempts.length, best, last: byNumber.at(-1), attemptsLeft: maxAttempts > 0 ? Math.max(0, maxAttempts - attempts.length) : undefined };
+  const best = byNumber.reduce<QuizAttemptDoc | undefined>(
+    (top, attempt) => (!top || attempt.score > top.score ? attempt : top),
+    undefined,
+  );
+  return {
+    attempts: attempts.length,
+    best,
+    last: byNumber.at(-1),
+    attemptsLeft: maxAttempts > 0 ? Math.max(0, maxAttempts - attempts.length) : undefined,
+  };
 }
 
 /** The quiz of a module for an enrolled learner (answers are not part of what the page prints). */

@@ -9,7 +9,12 @@ export const PAGE_SIZE = 50;
  * The first position at which `holds` becomes false, in a sorted list stored in chunks whose first keys are known
  * (`holds` must be true on a prefix of the list). Reads at most one chunk.
  */
-async function boundary(firstKeys: string[], chunkSize: number, keysOf: (chunk: number) => Promise<string[]>, holds: (key: string) => boolean): Promise<number> {
+async function boundary(
+  firstKeys: string[],
+  chunkSize: number,
+  keysOf: (chunk: number) => Promise<string[]>,
+  holds: (key: string) => boolean,
+): Promise<number> {
   let low = 0;
   let high = firstKeys.length;
   while (low < high) {
@@ -25,7 +30,12 @@ async function boundary(firstKeys: string[], chunkSize: number, keysOf: (chunk: 
 }
 
 /** Positions [from, to) of the keys starting with `prefix`: contiguous, because the keys are sorted by code unit. */
-async function prefixRange(firstKeys: string[], chunkSize: number, keysOf: (chunk: number) => Promise<string[]>, prefix: string): Promise<[number, number]> {
+async function prefixRange(
+  firstKeys: string[],
+  chunkSize: number,
+  keysOf: (chunk: number) => Promise<string[]>,
+  prefix: string,
+): Promise<[number, number]> {
   const from = await boundary(firstKeys, chunkSize, keysOf, (key) => key < prefix);
   const to = await boundary(firstKeys, chunkSize, keysOf, (key) => key < prefix || key.startsWith(prefix));
   return [from, Math.max(from, to)];
@@ -43,7 +53,12 @@ export async function matchingPositions(snapshot: LoadedSnapshot, filters: Learn
   const prefix = filters.search ? searchKey(filters.search) : '';
   if (prefix) {
     marks = new Uint8Array(n);
-    const names = await prefixRange(summary.nameChunkKeys, summary.layout.rowChunk, async (chunk) => (await readRowChunk(parts, chunk)).map((row) => searchKey(row.name)), prefix);
+    const names = await prefixRange(
+      summary.nameChunkKeys,
+      summary.layout.rowChunk,
+      async (chunk) => (await readRowChunk(parts, chunk)).map((row) => searchKey(row.name)),
+      prefix,
+    );
     marks.fill(1, names[0], names[1]);
     const emails = await prefixRange(summary.emailChunkKeys, summary.layout.emailChunk, (chunk) => readEmailChunk(parts, chunk), prefix);
     if (emails[1] > emails[0]) {

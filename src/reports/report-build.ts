@@ -22,7 +22,11 @@ export type BuildOptions = { progress?: ScanProgress; layout?: SnapshotLayout };
 /** What the last build of this process left in memory, so that the next refresh reads only what was added since. */
 let previous: { feed: TallyFeeder; database: string; versions: string; fromMinute: number; seen: Set<string>; fullAt: number } | undefined;
 
-const versionsOf = (tallies: Map<string, CourseTally>) => [...tallies].map(([slug, tally]) => `${slug}@${tally.course.version}`).sort().join(',');
+const versionsOf = (tallies: Map<string, CourseTally>) =>
+  [...tallies]
+    .map(([slug, tally]) => `${slug}@${tally.course.version}`)
+    .sort()
+    .join(',');
 
 /**
  * Builds the report snapshots of every course: one streaming read of each collection for all courses together
@@ -51,7 +55,11 @@ export async function buildReportSnapshots(options: BuildOptions = {}, prepared?
 export async function refreshSnapshots(options: BuildOptions = {}): Promise<BuildResult> {
   const started = Date.now();
   const tallies = await emptyTallies();
-  const isUsable = previous && previous.database === mongoose.connection.name && versionsOf(tallies) === previous.versions && started - previous.fullAt <= FULL_REBUILD_MS;
+  const isUsable =
+    previous &&
+    previous.database === mongoose.connection.name &&
+    versionsOf(tallies) === previous.versions &&
+    started - previous.fullAt <= FULL_REBUILD_MS;
   // The empty tallies just read (to compare course versions) serve the full build: the courses are read once.
   if (!previous || !isUsable) return buildReportSnapshots(options, tallies);
   const upTo = currentMinute(started);
@@ -73,14 +81,23 @@ export async function emptyTallies(): Promise<Map<string, CourseTally>> {
 }
 
 /** Composes and publishes the snapshot of each filled tally. */
-export async function publishTallies(tallies: Map<string, CourseTally>, profiles: Map<string, Profile>, started: number, options: BuildOptions = {}): Promise<Omit<BuildResult, 'mode' | 'documentsRead'>> {
+export async function publishTallies(
+  tallies: Map<string, CourseTally>,
+  profiles: Map<string, Profile>,
+  started: number,
+  options: BuildOptions = {},
+): Promise<Omit<BuildResult, 'mode' | 'documentsRead'>> {
   let learners = 0;
   for (const [slug, tally] of tallies) {
     const composing = Date.now();
     const composed = await composeSnapshot(tally, profiles, started, options.layout);
     const writing = Date.now();
     await publishSnapshot(slug, composed, Date.now() - started);
-    options.progress?.(`${slug}: composed in ${writing - composing} ms, written in ${Date.now() - writing} ms`, composed.summary.learnerCount, Date.now() - composing);
+    options.progress?.(
+      `${slug}: composed in ${writing - composing} ms, written in ${Date.now() - writing} ms`,
+      composed.summary.learnerCount,
+      Date.now() - composing,
+    );
     learners += composed.summary.learnerCount;
   }
   return { courses: tallies.size, learners, durationMs: Date.now() - started };
@@ -119,7 +136,10 @@ export type SnapshotState = { state: 'ready'; snapshot: LoadedSnapshot; isStale:
  * databases are ready at once; a large first build answers "preparing"). A stale one is served while a
  * background rebuild runs; `onBackgroundError` receives what such a build throws.
  */
-export async function loadSnapshot(courseSlug: string, options: { waitMs: number; maxAgeMs?: number; onBackgroundError: (error: unknown) => void; now?: number }): Promise<SnapshotState> {
+export async function loadSnapshot(
+  courseSlug: string,
+  options: { waitMs: number; maxAgeMs?: number; onBackgroundError: (error: unknown) => void; now?: number },
+): Promise<SnapshotState> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await loadSnapshotOnce(courseSlug, options);
@@ -130,7 +150,10 @@ export async function loadSnapshot(courseSlug: string, options: { waitMs: number
   }
 }
 
-async function loadSnapshotOnce(courseSlug: string, options: { waitMs: number; maxAgeMs?: number; onBackgroundError: (error: unknown) => void; now?: number }): Promise<SnapshotState> {
+async function loadSnapshotOnce(
+  courseSlug: string,
+  options: { waitMs: number; maxAgeMs?: number; onBackgroundError: (error: unknown) => void; now?: number },
+): Promise<SnapshotState> {
   let head = await readHead(courseSlug);
   if (!head?.current) {
     const build = refreshReports();
@@ -149,6 +172,9 @@ async function loadSnapshotOnce(courseSlug: string, options: { waitMs: number; m
   const current = head.current;
   const isStale = (options.now ?? Date.now()) - current.builtAt.getTime() > (options.maxAgeMs ?? REPORT_MAX_AGE_MS);
   // One background refresh per minute across all the app's processes (claimed by an insert behind a unique key).
-  if (isStale) claimRefresh(currentMinute()).then((claimed) => (claimed ? refreshReports() : undefined)).catch(options.onBackgroundError);
+  if (isStale)
+    claimRefresh(currentMinute())
+      .then((claimed) => (claimed ? refreshReports() : undefined))
+      .catch(options.onBackgroundError);
   return { state: 'ready', snapshot: { parts: current, summary: await readSummary(current) }, isStale };
 }

@@ -43,7 +43,12 @@ export class CourseTally {
     for (const module of course.modules) {
       for (const question of module.quiz?.questions ?? []) {
         const correct = typeof question.answer === 'boolean' ? [String(question.answer)] : question.answer;
-        this.questions.set(`${module.slug}\u0000${question.id}`, { responses: 0, correct: 0, wrong: new Map(), correctSet: new Set(correct) });
+        this.questions.set(`${module.slug}\u0000${question.id}`, {
+          responses: 0,
+          correct: 0,
+          wrong: new Map(),
+          correctSet: new Set(correct),
+        });
       }
     }
   }
@@ -140,7 +145,9 @@ export class TallyFeeder {
   }
 
   enrolment = (doc: Document): void => {
-    this.tallies.get(doc.courseSlug as string)?.addEnrolment(hex(doc.learnerId), time(doc.enrolledAt), doc.completedAt ? time(doc.completedAt) : undefined);
+    this.tallies
+      .get(doc.courseSlug as string)
+      ?.addEnrolment(hex(doc.learnerId), time(doc.enrolledAt), doc.completedAt ? time(doc.completedAt) : undefined);
   };
 
   user = (doc: Document): void => {
@@ -178,7 +185,14 @@ export class TallyFeeder {
     if (!found || found.at.cell < 0) return;
     const { tally, at } = found;
     const module = at.cell - at.learner * tally.moduleCount;
-    tally.attempts.push(at.learner, module, Number(doc.attemptNumber) || 0, Number(doc.score) || 0, doc.isPassed ? 1 : 0, time(doc.submittedAt));
+    tally.attempts.push(
+      at.learner,
+      module,
+      Number(doc.attemptNumber) || 0,
+      Number(doc.score) || 0,
+      doc.isPassed ? 1 : 0,
+      time(doc.submittedAt),
+    );
     if (doc.attemptNumber !== 1) return;
     for (const answer of (doc.answers ?? []) as { questionId?: string; chosen?: string[]; isCorrect?: boolean }[]) {
       const question = tally.questions.get(`${doc.moduleSlug as string}\u0000${answer.questionId ?? ''}`);
@@ -229,10 +243,25 @@ export async function collectTallies(tallies: Map<string, CourseTally>, options:
   // then waited past the driver's 30 s socket timeout.
   await scan(User, { name: 1, email: 1, profile: 1 }, feed.user, progress);
   await scan(ModuleVisit, { learnerId: 1, courseSlug: 1, moduleSlug: 1, firstVisitedAt: 1, addedMinute: 1 }, noting(feed.visit), progress);
-  await scan(ModuleCompletion, { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1, addedMinute: 1 }, noting(feed.completion), progress);
-  await scan(CourseCompleted, { addedMinute: 1 }, noting(() => undefined), progress);
+  await scan(
+    ModuleCompletion,
+    { learnerId: 1, courseSlug: 1, moduleSlug: 1, completedAt: 1, addedMinute: 1 },
+    noting(feed.completion),
+    progress,
+  );
+  await scan(
+    CourseCompleted,
+    { addedMinute: 1 },
+    noting(() => undefined),
+    progress,
+  );
   await scan(ModuleTime, { learnerId: 1, courseSlug: 1, moduleSlug: 1, seconds: 1, addedMinute: 1 }, noting(feed.time), progress);
-  await scan(QuizAttempt, { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1, addedMinute: 1 }, noting(feed.attempt), progress);
+  await scan(
+    QuizAttempt,
+    { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumber: 1, score: 1, isPassed: 1, submittedAt: 1, answers: 1, addedMinute: 1 },
+    noting(feed.attempt),
+    progress,
+  );
   await scan(Certificate, { learnerId: 1, courseSlug: 1, status: 1 }, feed.certificate, progress);
   return feed;
 }

@@ -1,8 +1,21 @@
 import type { CourseTally, Profile } from './report-collect';
 import {
-  DEFAULT_LAYOUT, FUNNEL_WIDTH, dayOf, detailBucketOf, encodeRow, packFilters, searchKey,
-  type AttemptRecord, type DayCounts, type EncodedDetail, type LearnerRow, type ModuleActivity, type ModuleStat,
-  type QuestionStat, type ReportSummary, type SnapshotLayout,
+  DEFAULT_LAYOUT,
+  FUNNEL_WIDTH,
+  dayOf,
+  detailBucketOf,
+  encodeRow,
+  packFilters,
+  searchKey,
+  type AttemptRecord,
+  type DayCounts,
+  type EncodedDetail,
+  type LearnerRow,
+  type ModuleActivity,
+  type ModuleStat,
+  type QuestionStat,
+  type ReportSummary,
+  type SnapshotLayout,
 } from './report-types';
 
 /** A snapshot ready to store: the summary, and the other parts as strings. */
@@ -17,7 +30,8 @@ export type ComposedSnapshot = {
 
 const MISSING_PROFILE: Profile = { name: '', email: '', size: 4, women: 2, language: 2, region: '' };
 
-export const toBase64 = (array: Uint8Array | Uint16Array | Uint32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+export const toBase64 = (array: Uint8Array | Uint16Array | Uint32Array) =>
+  Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 
 /** Offsets of each group's [enrolled, completed] pair in DayCounts.counts. */
 export function groupOffsets(regionCount: number) {
@@ -57,7 +71,14 @@ function moduleStats(tally: CourseTally): ModuleStat[] {
       if (tally.moduleCompletedAt[cell] || tally.visitedAt[cell]) started += 1;
       if (tally.seconds[cell]) times.push(tally.seconds[cell]!);
     }
-    return { slug: module.slug, title: module.title, started, completed, timedLearners: times.length, medianSeconds: median(Float64Array.from(times)) };
+    return {
+      slug: module.slug,
+      title: module.title,
+      started,
+      completed,
+      timedLearners: times.length,
+      medianSeconds: median(Float64Array.from(times)),
+    };
   });
 }
 
@@ -71,7 +92,15 @@ function questionStats(tally: CourseTally): QuestionStat[] {
         const option = question.options.find((candidate) => candidate.id === id);
         topWrong = { id, label: option?.text ?? { en: id, zh: id }, count };
       }
-      return { moduleSlug: module.slug, questionId: question.id, type: question.type, prompt: question.prompt, responses: counts.responses, correct: counts.correct, topWrong };
+      return {
+        moduleSlug: module.slug,
+        questionId: question.id,
+        type: question.type,
+        prompt: question.prompt,
+        responses: counts.responses,
+        correct: counts.correct,
+        topWrong,
+      };
     }),
   );
 }
@@ -80,7 +109,12 @@ function questionStats(tally: CourseTally): QuestionStat[] {
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Turns a course tally into snapshot parts: aggregates, learner rows sorted by name, search and filter indexes. */
-export async function composeSnapshot(tally: CourseTally, profiles: Map<string, Profile>, builtAt: number, layout: SnapshotLayout = DEFAULT_LAYOUT): Promise<ComposedSnapshot> {
+export async function composeSnapshot(
+  tally: CourseTally,
+  profiles: Map<string, Profile>,
+  builtAt: number,
+  layout: SnapshotLayout = DEFAULT_LAYOUT,
+): Promise<ComposedSnapshot> {
   const n = tally.learnerIds.length;
   const m = tally.moduleCount;
   const profileOf = (i: number) => profiles.get(tally.learnerIds[i]!) ?? MISSING_PROFILE;
@@ -105,12 +139,26 @@ export async function composeSnapshot(tally: CourseTally, profiles: Map<string, 
     const modules: ModuleActivity[] = [];
     for (let j = 0; j < m; j += 1) {
       const cell = i * m + j;
-      const activity: ModuleActivity = [j, tally.visitedAt[cell]!, tally.moduleCompletedAt[cell]!, tally.seconds[cell]!, tally.views[cell]!];
+      const activity: ModuleActivity = [
+        j,
+        tally.visitedAt[cell]!,
+        tally.moduleCompletedAt[cell]!,
+        tally.seconds[cell]!,
+        tally.views[cell]!,
+      ];
       if (activity[1] || activity[2] || activity[3]) modules.push(activity);
     }
     const row: LearnerRow = {
-      id: tally.learnerIds[i]!, name: profile.name, email: profile.email, size: profile.size, women: profile.women, region, language: profile.language,
-      enrolledAt: tally.enrolledAt[i]!, completedAt: tally.completedAt[i] || null, isCertified: tally.certified[i] === 1,
+      id: tally.learnerIds[i]!,
+      name: profile.name,
+      email: profile.email,
+      size: profile.size,
+      women: profile.women,
+      region,
+      language: profile.language,
+      enrolledAt: tally.enrolledAt[i]!,
+      completedAt: tally.completedAt[i] || null,
+      isCertified: tally.certified[i] === 1,
       modulesStarted: modules.filter((activity) => activity[1] || activity[2]).length,
       modulesCompleted: modules.filter((activity) => activity[2]).length,
       seconds: tally.totalSeconds[i]!,
@@ -125,22 +173,34 @@ export async function composeSnapshot(tally: CourseTally, profiles: Map<string, 
     const isCompleted = row.completedAt !== null;
     const flags = [true, tally.startedAny[i] === 1, isCompleted, row.isCertified];
     flags.forEach((flag, step) => (counts[step]! += flag ? 1 : 0));
-    for (const offset of [offsets.size + 2 * row.size, offsets.women + 2 * row.women, offsets.language + 2 * row.language, offsets.region + 2 * region]) {
+    for (const offset of [
+      offsets.size + 2 * row.size,
+      offsets.women + 2 * row.women,
+      offsets.language + 2 * row.language,
+      offsets.region + 2 * region,
+    ]) {
       counts[offset]! += 1;
       if (isCompleted) counts[offset + 1]! += 1;
     }
   }
 
   const nameKeys = rows.map((row) => searchKey(row.name));
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compare(nameKeys[a]!, nameKeys[b]!) || compare(rows[a]!.id, rows[b]!.id));
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => compare(nameKeys[a]!, nameKeys[b]!) || compare(rows[a]!.id, rows[b]!.id),
+  );
   const sorted = order.map((i) => rows[i]!);
   const filterCodes = Uint8Array.from(sorted, (row) => packFilters(row.size, row.women, row.completedAt !== null));
-  const regionCodes = regions.length < 0xffff ? Uint16Array.from(sorted, (row) => row.region) : Uint32Array.from(sorted, (row) => row.region);
+  const regionCodes =
+    regions.length < 0xffff ? Uint16Array.from(sorted, (row) => row.region) : Uint32Array.from(sorted, (row) => row.region);
   const emailKeys = sorted.map((row) => searchKey(row.email));
   const byEmail = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => compare(emailKeys[a]!, emailKeys[b]!) || a - b);
-  const chunk = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, c) => items.slice(c * size, (c + 1) * size));
+  const chunk = <T>(items: T[], size: number) =>
+    Array.from({ length: Math.ceil(items.length / size) }, (_, c) => items.slice(c * size, (c + 1) * size));
   const rowChunks = chunk(sorted, layout.rowChunk);
-  const emailChunks = chunk(Array.from(byEmail, (position) => emailKeys[position]!), layout.emailChunk);
+  const emailChunks = chunk(
+    Array.from(byEmail, (position) => emailKeys[position]!),
+    layout.emailChunk,
+  );
 
   const summary: ReportSummary = {
     courseSlug: tally.course.courseSlug,

@@ -1,6 +1,12 @@
 import { groupOffsets } from './report-compose';
 import {
-  FUNNEL_STEPS, LANGUAGE_KEYS, SIZE_KEYS, WOMEN_KEYS, type FunnelStep, type GroupDimension, type ReportSummary,
+  FUNNEL_STEPS,
+  LANGUAGE_KEYS,
+  SIZE_KEYS,
+  WOMEN_KEYS,
+  type FunnelStep,
+  type GroupDimension,
+  type ReportSummary,
 } from './report-types';
 
 /** Enrolment days (UTC day numbers, inclusive); undefined ends are open. */
@@ -32,7 +38,12 @@ export type Outcomes = Record<GroupDimension, OutcomeGroup[]>;
 export function outcomesOf(summary: ReportSummary, totals: number[]): Outcomes {
   const offsets = groupOffsets(summary.regions.length);
   const groups = (offset: number, keys: readonly string[], unknownIndex: number) =>
-    keys.map((key, i) => ({ key, isUnknown: i === unknownIndex, enrolled: totals[offset + 2 * i] ?? 0, completed: totals[offset + 2 * i + 1] ?? 0 }));
+    keys.map((key, i) => ({
+      key,
+      isUnknown: i === unknownIndex,
+      enrolled: totals[offset + 2 * i] ?? 0,
+      completed: totals[offset + 2 * i + 1] ?? 0,
+    }));
   const regionKeys = [...summary.regions, 'unknown'];
   return {
     size: groups(offsets.size, SIZE_KEYS, SIZE_KEYS.length - 1),

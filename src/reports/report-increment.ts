@@ -21,7 +21,10 @@ const ATTEMPT_FIELDS = { learnerId: 1, courseSlug: 1, moduleSlug: 1, attemptNumb
 
 async function addedIn(collection: mongo.Collection, fromMinute: number, upTo: number, projection?: Doc): Promise<Doc[]> {
   const docs: Doc[] = [];
-  for (let minute = fromMinute; minute <= upTo; minute += 1) docs.push(...(await collection.find({ addedMinute: minute }, projection ? { projection: { ...projection, addedMinute: 1 } } : {}).toArray()));
+  for (let minute = fromMinute; minute <= upTo; minute += 1)
+    docs.push(
+      ...(await collection.find({ addedMinute: minute }, projection ? { projection: { ...projection, addedMinute: 1 } } : {}).toArray()),
+    );
   return docs;
 }
 
@@ -55,7 +58,10 @@ export async function feedAddedSince(feed: TallyFeeder, fromMinute: number, upTo
   for (const completed of ofKind('courseCompleted')) {
     feed.courseCompleted(completed);
     // The certificate is issued right after the course is completed: look it up by its learner and course.
-    const certificate = await Certificate.collection.findOne({ learnerId: String(completed.learnerId), courseSlug: completed.courseSlug }, { projection: { learnerId: 1, courseSlug: 1, status: 1 } });
+    const certificate = await Certificate.collection.findOne(
+      { learnerId: String(completed.learnerId), courseSlug: completed.courseSlug },
+      { projection: { learnerId: 1, courseSlug: 1, status: 1 } },
+    );
     if (certificate) feed.certificate(certificate);
   }
   for (const time of times.filter(isNew)) feed.time(time);
@@ -69,7 +75,10 @@ export async function feedAddedSince(feed: TallyFeeder, fromMinute: number, upTo
  */
 const RefreshClaim = mongoose.model<{ _id: string; at: Date }>(
   'ReportRefreshClaim',
-  new Schema<{ _id: string; at: Date }>({ _id: String, at: { type: Date, default: () => new Date() } }, { collection: 'reportRefreshClaims', versionKey: false }),
+  new Schema<{ _id: string; at: Date }>(
+    { _id: String, at: { type: Date, default: () => new Date() } },
+    { collection: 'reportRefreshClaims', versionKey: false },
+  ),
 );
 
 export async function claimRefresh(minute: number): Promise<boolean> {

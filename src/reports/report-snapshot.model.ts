@@ -47,7 +47,10 @@ const reportPartSchema = new Schema<ReportPartDoc>(
  * tables keep each lookup short. On MongoDB each lookup is an _id index seek either way. No secondary index is needed.
  */
 export const PART_SHARDS = 16;
-const shards = (family: string) => Array.from({ length: PART_SHARDS }, (_, shard) => mongoose.model<ReportPartDoc>(`Report${family}${shard}`, reportPartSchema.clone(), `report${family}${shard}`));
+const shards = (family: string) =>
+  Array.from({ length: PART_SHARDS }, (_, shard) =>
+    mongoose.model<ReportPartDoc>(`Report${family}${shard}`, reportPartSchema.clone(), `report${family}${shard}`),
+  );
 const tableModels = shards('Parts');
 const detailModels = shards('Details');
 

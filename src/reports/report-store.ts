@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { LruCache } from '../lru-cache';
 import type { ComposedSnapshot } from './report-compose';
-import { ReportSnapshot, partId, partIds, partModel, type PublishedSnapshot, type ReportPartDoc, type ReportSnapshotDoc, type SnapshotParts } from './report-snapshot.model';
+import {
+  ReportSnapshot,
+  partId,
+  partIds,
+  partModel,
+  type PublishedSnapshot,
+  type ReportPartDoc,
+  type ReportSnapshotDoc,
+  type SnapshotParts,
+} from './report-snapshot.model';
 import { decodeRow, type LearnerRow, type ReportSummary } from './report-types';
 
 /**
@@ -38,12 +47,19 @@ const fromBase64 = (data: string) => {
 };
 
 export const readHead = (courseSlug: string) => ReportSnapshot.findById(courseSlug).lean<ReportSnapshotDoc>();
-export const readSummary = (parts: SnapshotParts) => readPart(partId.summary(parts.snapshotId), (data) => JSON.parse(data) as ReportSummary);
+export const readSummary = (parts: SnapshotParts) =>
+  readPart(partId.summary(parts.snapshotId), (data) => JSON.parse(data) as ReportSummary);
 export const readRowChunk = (parts: SnapshotParts, chunk: number) =>
-  readPart(partId.rows(parts.snapshotId, chunk), (data) => (JSON.parse(data) as Parameters<typeof decodeRow>[0][]).map(decodeRow) as LearnerRow[]);
-export const readEmailChunk = (parts: SnapshotParts, chunk: number) => readPart(partId.emails(parts.snapshotId, chunk), (data) => JSON.parse(data) as string[]);
-export const readDetailBucket = (parts: SnapshotParts, bucket: number) => readPart(partId.details(parts.snapshotId, bucket), (data) => JSON.parse(data) as unknown[]);
-export const readEmailOrder = (parts: SnapshotParts) => readPart(partId.emailOrder(parts.snapshotId), (data) => new Uint32Array(fromBase64(data)));
+  readPart(
+    partId.rows(parts.snapshotId, chunk),
+    (data) => (JSON.parse(data) as Parameters<typeof decodeRow>[0][]).map(decodeRow) as LearnerRow[],
+  );
+export const readEmailChunk = (parts: SnapshotParts, chunk: number) =>
+  readPart(partId.emails(parts.snapshotId, chunk), (data) => JSON.parse(data) as string[]);
+export const readDetailBucket = (parts: SnapshotParts, bucket: number) =>
+  readPart(partId.details(parts.snapshotId, bucket), (data) => JSON.parse(data) as unknown[]);
+export const readEmailOrder = (parts: SnapshotParts) =>
+  readPart(partId.emailOrder(parts.snapshotId), (data) => new Uint32Array(fromBase64(data)));
 export const readCodes = (parts: SnapshotParts) =>
   readPart(partId.codes(parts.snapshotId), (data) => {
     const codes = JSON.parse(data) as { filters: string; regions: string; regionBytes: number };
@@ -98,7 +114,12 @@ async function insertParts(docs: ReportPartDoc[]): Promise<void> {
  */
 export async function publishSnapshot(courseSlug: string, composed: ComposedSnapshot, durationMs: number): Promise<PublishedSnapshot> {
   const snapshotId = `${courseSlug}:${Date.now().toString(36)}:${randomBytes(4).toString('hex')}`;
-  const parts: SnapshotParts = { snapshotId, rowChunks: composed.rowChunks.length, emailChunks: composed.emailChunks.length, detailBuckets: composed.detailBuckets.length };
+  const parts: SnapshotParts = {
+    snapshotId,
+    rowChunks: composed.rowChunks.length,
+    emailChunks: composed.emailChunks.length,
+    detailBuckets: composed.detailBuckets.length,
+  };
   const head = await readHead(courseSlug);
   if (head?.pending) await deleteParts(head.pending);
   await ReportSnapshot.updateOne({ _id: courseSlug }, { $set: { pending: parts } }, { upsert: true });
@@ -111,7 +132,12 @@ export async function publishSnapshot(courseSlug: string, composed: ComposedSnap
     ...composed.emailChunks.map((data, i) => ({ _id: partId.emails(snapshotId, i), data })),
     ...composed.detailBuckets.map((data, i) => ({ _id: partId.details(snapshotId, i), data })),
   ]);
-  const current: PublishedSnapshot = { ...parts, builtAt: new Date(composed.summary.builtAt), durationMs, learnerCount: composed.summary.learnerCount };
+  const current: PublishedSnapshot = {
+    ...parts,
+    builtAt: new Date(composed.summary.builtAt),
+    durationMs,
+    learnerCount: composed.summary.learnerCount,
+  };
   await ReportSnapshot.updateOne({ _id: courseSlug }, { $set: { current }, $unset: { pending: 1 } });
   remember(partId.summary(snapshotId), composed.summary, summary.length);
   if (head?.current) await deleteParts(head.current);

@@ -44,19 +44,25 @@ export function renderBarChart(chart: BarChart): string {
   if (hasLegend) {
     chart.series.forEach((series, i) => {
       const x = LABEL_WIDTH + i * 160;
-      parts.push(`<rect x="${x}" y="6" width="14" height="14" fill="${series.color}"/><text x="${x + 20}" y="18" fill="#1d2733">${escapeXml(series.label)}</text>`);
+      parts.push(
+        `<rect x="${x}" y="6" width="14" height="14" fill="${series.color}"/><text x="${x + 20}" y="18" fill="#1d2733">${escapeXml(series.label)}</text>`,
+      );
     });
   }
   chart.groups.forEach((group, g) => {
     const y = top + g * groupHeight;
     const middle = y + (chart.series.length * BAR_HEIGHT) / 2 + 4;
-    parts.push(`<g><title>${escapeXml(group.label)}</title><text x="${LABEL_WIDTH - 8}" y="${middle}" text-anchor="end" fill="#1d2733">${escapeXml(truncate(group.label, 30))}</text>`);
+    parts.push(
+      `<g><title>${escapeXml(group.label)}</title><text x="${LABEL_WIDTH - 8}" y="${middle}" text-anchor="end" fill="#1d2733">${escapeXml(truncate(group.label, 30))}</text>`,
+    );
     group.values.forEach((value, s) => {
       const width = Math.round((Math.max(0, value) / max) * barArea);
       const barY = y + s * BAR_HEIGHT;
       const color = chart.series[s]?.color ?? CHART_COLORS[0];
       parts.push(`<rect x="${LABEL_WIDTH}" y="${barY}" width="${width}" height="${BAR_HEIGHT - 3}" fill="${color}"/>`);
-      parts.push(`<text x="${LABEL_WIDTH + width + 6}" y="${barY + BAR_HEIGHT - 6}" fill="${color}">${value.toLocaleString('en-US')}</text>`);
+      parts.push(
+        `<text x="${LABEL_WIDTH + width + 6}" y="${barY + BAR_HEIGHT - 6}" fill="${color}">${value.toLocaleString('en-US')}</text>`,
+      );
     });
     parts.push('</g>');
   });

@@ -3,7 +3,14 @@ import type { Translate } from '../i18n/i18n';
 import type { CsvValue } from './report-csv';
 import { funnelOf, isLikelyContentProblem, outcomesOf, percent, sumDays, type DayRange } from './report-figures';
 import {
-  FUNNEL_STEPS, GROUP_DIMENSIONS, LANGUAGE_KEYS, SIZE_KEYS, WOMEN_KEYS, type LearnerDetail, type LearnerRow, type ReportSummary,
+  FUNNEL_STEPS,
+  GROUP_DIMENSIONS,
+  LANGUAGE_KEYS,
+  SIZE_KEYS,
+  WOMEN_KEYS,
+  type LearnerDetail,
+  type LearnerRow,
+  type ReportSummary,
 } from './report-types';
 
 /**
@@ -26,16 +33,40 @@ export function funnelTable(summary: ReportSummary, range: DayRange, t: Translat
 
 export function modulesTable(summary: ReportSummary, lang: Lang, t: Translate): Table {
   return {
-    header: [t('reports.modules.module'), t('reports.modules.started'), t('reports.modules.completed'), t('reports.modules.share'), t('reports.modules.median'), t('reports.modules.timed')],
-    rows: summary.modules.map((module) => [module.title[lang], module.started, module.completed, percent(module.completed, module.started), minutes(module.medianSeconds), module.timedLearners]),
+    header: [
+      t('reports.modules.module'),
+      t('reports.modules.started'),
+      t('reports.modules.completed'),
+      t('reports.modules.share'),
+      t('reports.modules.median'),
+      t('reports.modules.timed'),
+    ],
+    rows: summary.modules.map((module) => [
+      module.title[lang],
+      module.started,
+      module.completed,
+      percent(module.completed, module.started),
+      minutes(module.medianSeconds),
+      module.timedLearners,
+    ]),
   };
 }
 
 export function quizTable(summary: ReportSummary, lang: Lang, t: Translate): Table {
   const titles = new Map(summary.modules.map((module) => [module.slug, module.title[lang]]));
-  const answerLabel = (id: string, label: { en: string; zh: string }, type: string) => (type === 'truefalse' ? t(`quiz.${id}`) : label[lang]);
+  const answerLabel = (id: string, label: { en: string; zh: string }, type: string) =>
+    type === 'truefalse' ? t(`quiz.${id}`) : label[lang];
   return {
-    header: [t('reports.quiz.module'), t('reports.quiz.id'), t('reports.quiz.question'), t('reports.quiz.responses'), t('reports.quiz.correct'), t('reports.quiz.topWrong'), t('reports.quiz.topWrongCount'), t('reports.quiz.flag')],
+    header: [
+      t('reports.quiz.module'),
+      t('reports.quiz.id'),
+      t('reports.quiz.question'),
+      t('reports.quiz.responses'),
+      t('reports.quiz.correct'),
+      t('reports.quiz.topWrong'),
+      t('reports.quiz.topWrongCount'),
+      t('reports.quiz.flag'),
+    ],
     rows: summary.questions.map((question) => [
       titles.get(question.moduleSlug) ?? question.moduleSlug,
       question.questionId,
@@ -61,7 +92,12 @@ export function outcomesTables(summary: ReportSummary, range: DayRange, t: Trans
     dimension,
     table: {
       header: [t('reports.outcomes.group'), t('reports.outcomes.enrolled'), t('reports.outcomes.completed'), t('reports.outcomes.share')],
-      rows: outcomes[dimension].map((group) => [groupLabel(dimension, group.key, group.isUnknown, t), group.enrolled, group.completed, percent(group.completed, group.enrolled)]),
+      rows: outcomes[dimension].map((group) => [
+        groupLabel(dimension, group.key, group.isUnknown, t),
+        group.enrolled,
+        group.completed,
+        percent(group.completed, group.enrolled),
+      ]),
     },
   }));
 }
@@ -79,34 +115,68 @@ export function outcomesTable(summary: ReportSummary, range: DayRange, t: Transl
 export type ProfileLabels = { size: string[]; women: string[]; language: string[]; region: string[] };
 
 export function profileLabelsOf(summary: ReportSummary, t: Translate): ProfileLabels {
-  const of = (dimension: (typeof GROUP_DIMENSIONS)[number], keys: readonly string[]) => keys.map((key, i) => groupLabel(dimension, key, i === keys.length - 1, t));
-  return { size: of('size', SIZE_KEYS), women: of('women', WOMEN_KEYS), language: of('language', LANGUAGE_KEYS), region: [...summary.regions, t('reports.notStated')] };
+  const of = (dimension: (typeof GROUP_DIMENSIONS)[number], keys: readonly string[]) =>
+    keys.map((key, i) => groupLabel(dimension, key, i === keys.length - 1, t));
+  return {
+    size: of('size', SIZE_KEYS),
+    women: of('women', WOMEN_KEYS),
+    language: of('language', LANGUAGE_KEYS),
+    region: [...summary.regions, t('reports.notStated')],
+  };
 }
 
 export function profileLabels(row: LearnerRow, labels: ProfileLabels) {
-  return { size: labels.size[row.size] ?? '', women: labels.women[row.women] ?? '', region: labels.region[row.region] ?? '', language: labels.language[row.language] ?? '' };
+  return {
+    size: labels.size[row.size] ?? '',
+    women: labels.women[row.women] ?? '',
+    region: labels.region[row.region] ?? '',
+    language: labels.language[row.language] ?? '',
+  };
 }
 
 export function learnersHeader(t: Translate): string[] {
   return [
-    t('reports.learners.name'), t('reports.learners.email'), t('reports.dimension.size'), t('reports.dimension.women'), t('reports.dimension.region'),
-    t('reports.dimension.language'), t('reports.learners.enrolledOn'), t('reports.learners.modules'), t('reports.learners.minutes'),
-    t('reports.learners.completedOn'), t('reports.learners.certified'),
+    t('reports.learners.name'),
+    t('reports.learners.email'),
+    t('reports.dimension.size'),
+    t('reports.dimension.women'),
+    t('reports.dimension.region'),
+    t('reports.dimension.language'),
+    t('reports.learners.enrolledOn'),
+    t('reports.learners.modules'),
+    t('reports.learners.minutes'),
+    t('reports.learners.completedOn'),
+    t('reports.learners.certified'),
   ];
 }
 
 export function learnerCells(row: LearnerRow, labels: ProfileLabels, yesNo: [string, string]): CsvValue[] {
   const profile = profileLabels(row, labels);
   return [
-    row.name, row.email, profile.size, profile.women, profile.region, profile.language, isoDate(row.enrolledAt), row.modulesCompleted, minutes(row.seconds),
-    isoDate(row.completedAt), row.isCertified ? yesNo[0] : yesNo[1],
+    row.name,
+    row.email,
+    profile.size,
+    profile.women,
+    profile.region,
+    profile.language,
+    isoDate(row.enrolledAt),
+    row.modulesCompleted,
+    minutes(row.seconds),
+    isoDate(row.completedAt),
+    row.isCertified ? yesNo[0] : yesNo[1],
   ];
 }
 
 export function learnerModulesTable(detail: LearnerDetail, summary: ReportSummary, lang: Lang, t: Translate): Table {
   const activity = new Map(detail.modules.map((entry) => [entry[0], entry]));
   return {
-    header: [t('reports.modules.module'), t('reports.learner.visited'), t('reports.learner.moduleCompleted'), t('reports.learners.minutes'), t('reports.learner.views')],
+    header: [
+      t('reports.modules.module'),
+      t('reports.learner.visited'),
+      t('reports.learner.moduleCompleted'),
+      t('reports.learners.minutes'),
+      t('reports.learner.views'),
+    ],
     rows: summary.modules.map((module, i) => {
       const [, visited, completed, seconds, views] = activity.get(i) ?? [i, 0, 0, 0, 0];
       return [module.title[lang], isoMinute(visited || null), isoMinute(completed || null), minutes(seconds), views];
@@ -116,9 +186,19 @@ export function learnerModulesTable(detail: LearnerDetail, summary: ReportSummar
 
 export function learnerAttemptsTable(detail: LearnerDetail, summary: ReportSummary, lang: Lang, t: Translate): Table {
   return {
-    header: [t('reports.modules.module'), t('reports.learner.attempt'), t('reports.learner.score'), t('reports.learner.passed'), t('reports.learner.submitted')],
+    header: [
+      t('reports.modules.module'),
+      t('reports.learner.attempt'),
+      t('reports.learner.score'),
+      t('reports.learner.passed'),
+      t('reports.learner.submitted'),
+    ],
     rows: detail.attempts.map(([module, number, score, passed, at]) => [
-      summary.modules[module]?.title[lang] ?? '', number, score, passed ? t('reports.learners.yes') : t('reports.learners.no'), isoMinute(at),
+      summary.modules[module]?.title[lang] ?? '',
+      number,
+      score,
+      passed ? t('reports.learners.yes') : t('reports.learners.no'),
+      isoMinute(at),
     ]),
   };
 }

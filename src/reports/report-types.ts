@@ -95,12 +95,41 @@ export type LearnerRow = {
 type EncodedRow = [string, string, string, number, number, number, number, number, number, number, number, number, number];
 
 export function encodeRow(row: LearnerRow): EncodedRow {
-  return [row.id, row.name, row.email, row.size, row.women, row.region, row.language, row.enrolledAt, row.completedAt ?? 0, row.isCertified ? 1 : 0, row.modulesStarted, row.modulesCompleted, row.seconds];
+  return [
+    row.id,
+    row.name,
+    row.email,
+    row.size,
+    row.women,
+    row.region,
+    row.language,
+    row.enrolledAt,
+    row.completedAt ?? 0,
+    row.isCertified ? 1 : 0,
+    row.modulesStarted,
+    row.modulesCompleted,
+    row.seconds,
+  ];
 }
 
 export function decodeRow(value: EncodedRow): LearnerRow {
-  const [id, name, email, size, women, region, language, enrolledAt, completedAt, certified, modulesStarted, modulesCompleted, seconds] = value;
-  return { id, name, email, size, women, region, language, enrolledAt, completedAt: completedAt || null, isCertified: certified === 1, modulesStarted, modulesCompleted, seconds };
+  const [id, name, email, size, women, region, language, enrolledAt, completedAt, certified, modulesStarted, modulesCompleted, seconds] =
+    value;
+  return {
+    id,
+    name,
+    email,
+    size,
+    women,
+    region,
+    language,
+    enrolledAt,
+    completedAt: completedAt || null,
+    isCertified: certified === 1,
+    modulesStarted,
+    modulesCompleted,
+    seconds,
+  };
 }
 
 /** Module index (in summary.modules), first visit, completion (0 = none), total seconds, page views. */
@@ -125,4 +154,8 @@ export const dayOf = (time: number) => Math.floor(time / DAY_MS);
 
 /** Packs the table filters of one learner into a byte: size (0-4), women-owned (0-2), completed (0-1). */
 export const packFilters = (size: number, women: number, isCompleted: boolean) => (size * 3 + women) * 2 + (isCompleted ? 1 : 0);
-export const unpackFilters = (code: number) => ({ size: Math.floor(code / 6), women: Math.floor(code / 2) % 3, isCompleted: code % 2 === 1 });
+export const unpackFilters = (code: number) => ({
+  size: Math.floor(code / 6),
+  women: Math.floor(code / 2) % 3,
+  isCompleted: code % 2 === 1,
+});

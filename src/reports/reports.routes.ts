@@ -7,9 +7,29 @@ import { NotFound, ServiceUnavailable } from '../http/errors';
 import type { Translate } from '../i18n/i18n';
 import { CSV_BOM, csvDocument, csvLine } from './report-csv';
 import type { LearnerRow } from './report-types';
-import { funnelTable, learnerAttemptsTable, learnerCells, learnerModulesTable, learnersHeader, modulesTable, outcomesTable, profileLabelsOf, quizTable, type Table } from './report-tables';
+import {
+  funnelTable,
+  learnerAttemptsTable,
+  learnerCells,
+  learnerModulesTable,
+  learnersHeader,
+  modulesTable,
+  outcomesTable,
+  profileLabelsOf,
+  quizTable,
+  type Table,
+} from './report-tables';
 import { courseParams, learnerParams, learnerQuery, rangeQuery, toDayRange } from './reports.schemas';
-import { getLearnerDetail, getLearnerPage, getLearnerRows, invalidQuery, listReportCourses, openCourseReport, requestReportRefresh, type ReportOptions } from './reports.service';
+import {
+  getLearnerDetail,
+  getLearnerPage,
+  getLearnerRows,
+  invalidQuery,
+  listReportCourses,
+  openCourseReport,
+  requestReportRefresh,
+  type ReportOptions,
+} from './reports.service';
 import { buildCourseReportView, buildIndexView, buildLearnerView, buildLearnersView } from './reports.view';
 
 export const reportsRouter = Router();
@@ -24,7 +44,11 @@ const optionsFor = (req: Request): ReportOptions => ({
   maxAgeMs: req.app.locals.reportMaxAgeMs as number,
   onBackgroundError: (error) => req.log.error({ err: error }, 'report snapshot build failed'),
 });
-const context = (res: Response) => ({ lang: res.locals.contentLang as 'en' | 'zh', t: res.locals.t as Translate, locale: res.locals.locale as string });
+const context = (res: Response) => ({
+  lang: res.locals.contentLang as 'en' | 'zh',
+  t: res.locals.t as Translate,
+  locale: res.locals.locale as string,
+});
 
 function parseParams<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
   const result = schema.safeParse(value);
@@ -32,7 +56,10 @@ function parseParams<T>(schema: { safeParse(value: unknown): { success: true; da
   return result.data;
 }
 
-function parseQuery<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T {
+function parseQuery<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
+  value: unknown,
+): T {
   const result = schema.safeParse(value);
   if (!result.success) throw invalidQuery(result.error.issues);
   return result.data;
@@ -43,7 +70,11 @@ function renderPreparing(res: Response): void {
 }
 
 function sendCsv(res: Response, filename: string, table: Table): void {
-  res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"`, 'Cache-Control': 'no-store' });
+  res.set({
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${filename}"`,
+    'Cache-Control': 'no-store',
+  });
   res.send(csvDocument(table.header, table.rows));
 }
 
@@ -63,7 +94,14 @@ reportsRouter.get('/reports/courses/:slug', async (req, res) => {
   const range = parseQuery(rangeQuery, req.query);
   const report = await openCourseReport(actorOf(req), slug, optionsFor(req));
   if (report.state !== 'ready') return renderPreparing(res);
-  const view = buildCourseReportView({ ...context(res), ...report, summary: report.snapshot.summary, range, dayRange: toDayRange(range), refreshStarted: req.query.updating === '1' });
+  const view = buildCourseReportView({
+    ...context(res),
+    ...report,
+    summary: report.snapshot.summary,
+    range,
+    dayRange: toDayRange(range),
+    refreshStarted: req.query.updating === '1',
+  });
   res.render('reports/course', view);
 });
 
@@ -88,7 +126,9 @@ for (const [name, table] of Object.entries(courseTables)) {
     if (report.state !== 'ready') throw new ServiceUnavailable('reports.preparing.body');
     const { lang, t } = context(res);
     const summary = report.snapshot.summary;
-    const built = table.usesRange ? (table.build as typeof funnelTable)(summary, toDayRange(range), t) : (table.build as typeof modulesTable)(summary, lang, t);
+    const built = table.usesRange
+      ? (table.build as typeof funnelTable)(summary, toDayRange(range), t)
+      : (table.build as typeof modulesTable)(summary, lang, t);
     const suffix = table.usesRange && (range.from || range.to) ? `-${range.from ?? 'start'}-to-${range.to ?? 'today'}` : '';
     sendCsv(res, `${slug}-${name}${suffix}.csv`, built);
   });
@@ -110,7 +150,11 @@ reportsRouter.get('/reports/courses/:slug/learners.csv', async (req, res) => {
   const { t } = context(res);
   const labels = profileLabelsOf(result.snapshot.summary, t);
   const yesNo: [string, string] = [t('reports.learners.yes'), t('reports.learners.no')];
-  res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${slug}-learners.csv"`, 'Cache-Control': 'no-store' });
+  res.set({
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${slug}-learners.csv"`,
+    'Cache-Control': 'no-store',
+  });
   // Streamed about 64 KB at a time (pipeline handles back-pressure), so a course of any size never sits in memory.
   async function* lines(rows: AsyncGenerator<LearnerRow>) {
     let buffer = CSV_BOM + csvLine(learnersHeader(t));
@@ -133,7 +177,10 @@ reportsRouter.get('/reports/courses/:slug/learners/:id', async (req, res) => {
   res.render('reports/learner', buildLearnerView({ ...context(res), ...result, summary: result.snapshot.summary }));
 });
 
-for (const [name, build] of [['modules', learnerModulesTable], ['attempts', learnerAttemptsTable]] as const) {
+for (const [name, build] of [
+  ['modules', learnerModulesTable],
+  ['attempts', learnerAttemptsTable],
+] as const) {
   reportsRouter.get(`/reports/courses/:slug/learners/:id/${name}.csv`, async (req, res) => {
     const { slug, id } = parseParams(learnerParams, req.params);
     const result = await getLearnerDetail(actorOf(req), slug, id, optionsFor(req));

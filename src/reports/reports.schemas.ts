@@ -11,7 +11,13 @@ function isRealDate(value: string): boolean {
   return year >= 2000 && year <= 2100 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-const dateField = (message: string) => optional(z.string({ error: message }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: message }).refine(isRealDate, { error: message }));
+const dateField = (message: string) =>
+  optional(
+    z
+      .string({ error: message })
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: message })
+      .refine(isRealDate, { error: message }),
+  );
 
 /** `?from=&to=`: enrolment dates, inclusive, as YYYY-MM-DD (UTC days). */
 export const rangeQuery = z
@@ -30,12 +36,23 @@ export function toDayRange(range: RangeQuery): { fromDay?: number; toDay?: numbe
 export const NO_REGION = '__none__';
 
 export const learnerQuery = z.object({
-  q: optional(z.string({ error: 'reports.learners.badSearch' }).max(100, { error: 'reports.learners.badSearch' }).refine((value) => !FORBIDDEN_TEXT.test(value), { error: 'reports.learners.badSearch' })),
+  q: optional(
+    z
+      .string({ error: 'reports.learners.badSearch' })
+      .max(100, { error: 'reports.learners.badSearch' })
+      .refine((value) => !FORBIDDEN_TEXT.test(value), { error: 'reports.learners.badSearch' }),
+  ),
   size: optional(z.enum(SIZE_KEYS, { error: 'reports.learners.badFilter' })),
   women: optional(z.enum(WOMEN_KEYS, { error: 'reports.learners.badFilter' })),
   region: optional(z.string({ error: 'reports.learners.badFilter' }).max(100, { error: 'reports.learners.badFilter' })),
   completed: optional(z.enum(['yes', 'no'], { error: 'reports.learners.badFilter' })),
-  page: optional(z.coerce.number({ error: 'reports.learners.badPage' }).int({ error: 'reports.learners.badPage' }).min(1, { error: 'reports.learners.badPage' }).max(1_000_000, { error: 'reports.learners.badPage' })),
+  page: optional(
+    z.coerce
+      .number({ error: 'reports.learners.badPage' })
+      .int({ error: 'reports.learners.badPage' })
+      .min(1, { error: 'reports.learners.badPage' })
+      .max(1_000_000, { error: 'reports.learners.badPage' }),
+  ),
 });
 export type LearnerQuery = z.infer<typeof learnerQuery>;
 

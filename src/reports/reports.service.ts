@@ -16,7 +16,9 @@ export type ReportCourse = { slug: string; title: Bilingual; learnerCount?: numb
 export async function listReportCourses(actor: Actor): Promise<ReportCourse[]> {
   if (actor.role !== 'trainer' && actor.role !== 'admin') throw new Forbidden();
   const slugs = await managedCourseSlugs(actor);
-  const courses = await Course.find(slugs ? { slug: { $in: slugs } } : {}, { slug: 1, title: 1, _id: 0 }).sort({ sortOrder: 1, slug: 1 }).lean();
+  const courses = await Course.find(slugs ? { slug: { $in: slugs } } : {}, { slug: 1, title: 1, _id: 0 })
+    .sort({ sortOrder: 1, slug: 1 })
+    .lean();
   return Promise.all(
     courses.map(async (course) => {
       const head = await readHead(course.slug);
@@ -62,7 +64,12 @@ type Ready<T> = { state: 'ready'; snapshot: LoadedSnapshot; isStale: boolean; is
 type Preparing = { state: 'preparing' };
 
 /** Reads from the current snapshot; if a rebuild replaced it meanwhile (its parts are gone), reads the new one. */
-async function withSnapshot<T>(actor: Actor, courseSlug: string, options: ReportOptions, read: (snapshot: LoadedSnapshot) => Promise<T>): Promise<Ready<T> | Preparing> {
+async function withSnapshot<T>(
+  actor: Actor,
+  courseSlug: string,
+  options: ReportOptions,
+  read: (snapshot: LoadedSnapshot) => Promise<T>,
+): Promise<Ready<T> | Preparing> {
   for (let attempt = 1; ; attempt += 1) {
     const report = await openCourseReport(actor, courseSlug, options);
     if (report.state !== 'ready') return { state: 'preparing' };
@@ -76,16 +83,26 @@ async function withSnapshot<T>(actor: Actor, courseSlug: string, options: Report
 
 /** One page of the learner table. */
 export function getLearnerPage(actor: Actor, courseSlug: string, query: LearnerQuery, options: ReportOptions) {
-  return withSnapshot(actor, courseSlug, options, async (snapshot): Promise<{ page: LearnerPage }> => ({
-    page: await findLearnerPage(snapshot, toLearnerFilters(snapshot, query), query.page ?? 1),
-  }));
+  return withSnapshot(
+    actor,
+    courseSlug,
+    options,
+    async (snapshot): Promise<{ page: LearnerPage }> => ({
+      page: await findLearnerPage(snapshot, toLearnerFilters(snapshot, query), query.page ?? 1),
+    }),
+  );
 }
 
 /** Every learner matching the query, for the CSV export. */
 export function getLearnerRows(actor: Actor, courseSlug: string, query: LearnerQuery, options: ReportOptions) {
-  return withSnapshot(actor, courseSlug, options, async (snapshot): Promise<{ rows: AsyncGenerator<LearnerRow> }> => ({
-    rows: allLearnerRows(snapshot, toLearnerFilters(snapshot, query)),
-  }));
+  return withSnapshot(
+    actor,
+    courseSlug,
+    options,
+    async (snapshot): Promise<{ rows: AsyncGenerator<LearnerRow> }> => ({
+      rows: allLearnerRows(snapshot, toLearnerFilters(snapshot, query)),
+    }),
+  );
 }
 
 /** One learner's modules, quiz attempts and time in the course; NotFound when they are not enrolled (yet). */

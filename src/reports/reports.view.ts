@@ -5,7 +5,19 @@ import type { CsvValue } from './report-csv';
 import type { DayRange } from './report-figures';
 import { CHART_COLORS, renderBarChart } from './report-svg';
 import {
-  funnelTable, isoDate, learnerAttemptsTable, learnerCells, learnerModulesTable, learnersHeader, minutes, modulesTable, outcomesTables, profileLabels, profileLabelsOf, quizTable, type Table,
+  funnelTable,
+  isoDate,
+  learnerAttemptsTable,
+  learnerCells,
+  learnerModulesTable,
+  learnersHeader,
+  minutes,
+  modulesTable,
+  outcomesTables,
+  profileLabels,
+  profileLabelsOf,
+  quizTable,
+  type Table,
 } from './report-tables';
 import { SIZE_KEYS, WOMEN_KEYS, type LearnerDetail, type ReportSummary } from './report-types';
 import type { ReportCourse } from './reports.service';
@@ -32,7 +44,10 @@ function formatValue(value: CsvValue, isPercent: boolean, numbers: Intl.NumberFo
 /** A table for the page: percentage columns (by header index) get a % sign, missing values a dash. */
 export function toTableView(table: Table, locale: string, percentColumns: number[] = []): TableView {
   const numbers = new Intl.NumberFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 1 });
-  return { header: table.header, rows: table.rows.map((row) => row.map((value, i) => ({ text: formatValue(value, percentColumns.includes(i), numbers) }))) };
+  return {
+    header: table.header,
+    rows: table.rows.map((row) => row.map((value, i) => ({ text: formatValue(value, percentColumns.includes(i), numbers) }))),
+  };
 }
 
 const formatTime = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
@@ -43,7 +58,9 @@ export function buildIndexView(courses: ReportCourse[], lang: Lang, t: Translate
     courses: courses.map((course) => ({
       title: course.title[lang],
       href: `/reports/courses/${course.slug}`,
-      meta: course.builtAt ? `${t('reports.learnerCount', { count: course.learnerCount ?? 0 })} · ${t('reports.builtAt', { time: formatTime(course.builtAt) })}` : t('reports.notBuilt'),
+      meta: course.builtAt
+        ? `${t('reports.learnerCount', { count: course.learnerCount ?? 0 })} · ${t('reports.builtAt', { time: formatTime(course.builtAt) })}`
+        : t('reports.notBuilt'),
     })),
   };
 }
@@ -82,12 +99,21 @@ export function buildCourseReportView(context: ReportContext & { range: RangeQue
     ...top,
     title: t('reports.courseReport', { course: top.courseTitle }),
     refreshStarted: context.refreshStarted,
-    range: { from: range.from ?? '', to: range.to ?? '', text: range.from || range.to ? t('reports.range.between', { from: range.from ?? t('reports.range.open'), to: range.to ?? t('reports.range.open') }) : t('reports.range.all') },
+    range: {
+      from: range.from ?? '',
+      to: range.to ?? '',
+      text:
+        range.from || range.to
+          ? t('reports.range.between', { from: range.from ?? t('reports.range.open'), to: range.to ?? t('reports.range.open') })
+          : t('reports.range.all'),
+    },
     funnel: {
       table: toTableView(funnel, locale, [2]),
       csv: withQuery(`${top.base}/funnel.csv`, rangeParams),
       svg: renderBarChart({
-        id: 'funnel-chart', title: t('reports.funnel.title'), desc: t('reports.funnel.desc'),
+        id: 'funnel-chart',
+        title: t('reports.funnel.title'),
+        desc: t('reports.funnel.desc'),
         series: [{ label: t('reports.funnel.learners'), color: CHART_COLORS[0] }],
         groups: funnel.rows.map((row) => ({ label: String(row[0]), values: [Number(row[1])] })),
       }),
@@ -96,14 +122,22 @@ export function buildCourseReportView(context: ReportContext & { range: RangeQue
       table: toTableView(modules, locale, [3]),
       csv: `${top.base}/modules.csv`,
       svg: renderBarChart({
-        id: 'modules-chart', title: t('reports.modules.title'), desc: t('reports.modules.desc'),
-        series: [{ label: t('reports.modules.started'), color: CHART_COLORS[0] }, { label: t('reports.modules.completed'), color: CHART_COLORS[1] }],
+        id: 'modules-chart',
+        title: t('reports.modules.title'),
+        desc: t('reports.modules.desc'),
+        series: [
+          { label: t('reports.modules.started'), color: CHART_COLORS[0] },
+          { label: t('reports.modules.completed'), color: CHART_COLORS[1] },
+        ],
         groups: summary.modules.map((module) => ({ label: module.title[lang], values: [module.started, module.completed] })),
       }),
     },
     quiz: { table: quizTableView(summary, lang, t, locale), csv: `${top.base}/quiz.csv` },
     outcomes: {
-      tables: outcomesTables(summary, context.dayRange, t).map(({ dimension, table }) => ({ title: t(`reports.dimension.${dimension}`), table: toTableView(table, locale, [3]) })),
+      tables: outcomesTables(summary, context.dayRange, t).map(({ dimension, table }) => ({
+        title: t(`reports.dimension.${dimension}`),
+        table: toTableView(table, locale, [3]),
+      })),
       csv: withQuery(`${top.base}/outcomes.csv`, rangeParams),
     },
     learnersHref: `${top.base}/learners`,
@@ -116,7 +150,10 @@ function filterOptions(summary: ReportSummary, t: Translate) {
     sizes: SIZE_KEYS.map((key) => ({ value: key, label: key === 'unknown' ? t('reports.notStated') : t(`reports.size.${key}`) })),
     women: WOMEN_KEYS.map((key) => ({ value: key, label: key === 'unknown' ? t('reports.notStated') : t(`reports.women.${key}`) })),
     regions: [...summary.regions.map((region) => ({ value: region, label: region })), { value: NO_REGION, label: t('reports.notStated') }],
-    completed: [{ value: 'yes', label: t('reports.learners.yes') }, { value: 'no', label: t('reports.learners.no') }],
+    completed: [
+      { value: 'yes', label: t('reports.learners.yes') },
+      { value: 'no', label: t('reports.learners.no') },
+    ],
   };
 }
 
@@ -132,7 +169,13 @@ export function buildLearnersView(context: ReportContext & { page: LearnerPage; 
   return {
     ...top,
     title: `${t('reports.learners.title')} · ${top.courseTitle}`,
-    filters: { q: query.q ?? '', size: query.size ?? '', women: query.women ?? '', region: query.region ?? '', completed: query.completed ?? '' },
+    filters: {
+      q: query.q ?? '',
+      size: query.size ?? '',
+      women: query.women ?? '',
+      region: query.region ?? '',
+      completed: query.completed ?? '',
+    },
     options: filterOptions(summary, t),
     count: t('reports.learners.count', { total: page.total, page: page.page, pages: page.pageCount }),
     isEmpty: page.total === 0,
@@ -154,13 +197,22 @@ export function buildLearnerView(context: ReportContext & { detail: LearnerDetai
     title: t('reports.learner.title', { name: row.name }),
     name: row.name,
     profile: [
-      [t('reports.learners.email'), row.email], [t('reports.dimension.size'), labels.size], [t('reports.dimension.women'), labels.women],
-      [t('reports.dimension.region'), labels.region], [t('reports.dimension.language'), labels.language], [t('reports.learners.enrolledOn'), isoDate(row.enrolledAt) ?? '—'],
-      [t('reports.learners.completedOn'), isoDate(row.completedAt) ?? '—'], [t('reports.learners.certified'), row.isCertified ? t('reports.learners.yes') : t('reports.learners.no')],
+      [t('reports.learners.email'), row.email],
+      [t('reports.dimension.size'), labels.size],
+      [t('reports.dimension.women'), labels.women],
+      [t('reports.dimension.region'), labels.region],
+      [t('reports.dimension.language'), labels.language],
+      [t('reports.learners.enrolledOn'), isoDate(row.enrolledAt) ?? '—'],
+      [t('reports.learners.completedOn'), isoDate(row.completedAt) ?? '—'],
+      [t('reports.learners.certified'), row.isCertified ? t('reports.learners.yes') : t('reports.learners.no')],
     ].map(([label, value]) => ({ label: label!, value: value! })),
     totalTime: t('reports.learner.totalTime', { minutes: minutes(row.seconds) ?? 0 }),
     modules: { table: toTableView(learnerModulesTable(detail, summary, lang, t), locale), csv: `${base}/modules.csv` },
-    attempts: { table: toTableView(learnerAttemptsTable(detail, summary, lang, t), locale), csv: `${base}/attempts.csv`, isEmpty: detail.attempts.length === 0 },
+    attempts: {
+      table: toTableView(learnerAttemptsTable(detail, summary, lang, t), locale),
+      csv: `${base}/attempts.csv`,
+      isEmpty: detail.attempts.length === 0,
+    },
     learnersHref: `${top.base}/learners`,
   };
 }

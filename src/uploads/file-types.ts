@@ -14,7 +14,8 @@ export const fileTypes: Record<FileKind, FileTypeInfo> = {
   zip: { kind: 'zip', extension: 'zip', contentType: 'application/zip', isImage: false },
 };
 
-const startsWith = (data: Buffer, bytes: number[], offset = 0) => data.length >= offset + bytes.length && bytes.every((byte, i) => data[offset + i] === byte);
+const startsWith = (data: Buffer, bytes: number[], offset = 0) =>
+  data.length >= offset + bytes.length && bytes.every((byte, i) => data[offset + i] === byte);
 const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
 
 /** The kind of a file from its content, or undefined when it is none we accept. */
@@ -32,8 +33,14 @@ export function detectFileKind(data: Buffer): FileKind | undefined {
 export function contentTypeForName(name: string): string {
   const extension = name.split('.').pop()?.toLowerCase() ?? '';
   const byExtension: Record<string, string> = {
-    png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', pdf: 'application/pdf',
-    csv: 'text/csv; charset=utf-8', txt: 'text/plain; charset=utf-8',
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    webp: 'image/webp',
+    gif: 'image/gif',
+    pdf: 'application/pdf',
+    csv: 'text/csv; charset=utf-8',
+    txt: 'text/plain; charset=utf-8',
     docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   };

@@ -37,7 +37,9 @@ function pdfTexts(pdf: Buffer): string[] {
 
 /** Decodes #xx escapes inside names, so escaped spellings match too. */
 function decodeNames(text: string): string {
-  return text.replace(/\/[^\s()<>[\]{}/%]*#[0-9A-Fa-f]{2}[^\s()<>[\]{}/%]*/g, (name) => name.replace(/#([0-9A-Fa-f]{2})/g, (_hex, code: string) => String.fromCharCode(parseInt(code, 16))));
+  return text.replace(/\/[^\s()<>[\]{}/%]*#[0-9A-Fa-f]{2}[^\s()<>[\]{}/%]*/g, (name) =>
+    name.replace(/#([0-9A-Fa-f]{2})/g, (_hex, code: string) => String.fromCharCode(parseInt(code, 16))),
+  );
 }
 
 /** True when an /OpenAction value is an action (a dictionary, or a reference to anything but an array). */

@@ -6,7 +6,11 @@ import { megabytes } from './upload-limits';
 
 /** An upload refused with a status (400, 413, 415, 422) and a message key whose parameters say what and how much. */
 export class UploadRejected extends HttpError {
-  constructor(status: number, message: string, readonly params: Record<string, string | number> = {}) {
+  constructor(
+    status: number,
+    message: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
     super(status, message, params);
   }
 }
@@ -39,7 +43,14 @@ function fromMulterError(error: unknown, options: FileFieldOptions): UploadRejec
 export function acceptFiles(options: FileFieldOptions): RequestHandler {
   const parse = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: options.maxFileBytes, files: options.maxFiles, fields: 10, fieldSize: 10_000, parts: options.maxFiles + 10, headerPairs: 100 },
+    limits: {
+      fileSize: options.maxFileBytes,
+      files: options.maxFiles,
+      fields: 10,
+      fieldSize: 10_000,
+      parts: options.maxFiles + 10,
+      headerPairs: 100,
+    },
   }).array(options.field, options.maxFiles);
   return (req, res, next) => {
     if (!req.is('multipart/form-data')) {
@@ -49,7 +60,9 @@ export function acceptFiles(options: FileFieldOptions): RequestHandler {
     // A declared length over the limit is refused without keeping a byte; the limits below hold when it lies.
     const declared = Number(req.get('content-length') ?? 0);
     if (declared > options.maxRequestBytes + 64 * 1024) {
-      refuseUnread(req, declared, () => next(new UploadRejected(413, 'uploads.requestTooLarge', { max: megabytes(options.maxRequestBytes) })));
+      refuseUnread(req, declared, () =>
+        next(new UploadRejected(413, 'uploads.requestTooLarge', { max: megabytes(options.maxRequestBytes) })),
+      );
       return;
     }
     parse(req, res, (error?: unknown) => {
@@ -104,5 +117,9 @@ export const uploadErrorHandler: ErrorRequestHandler = (error, req, res, next) =
     res.json({ error: { status: error.status, message } });
     return;
   }
-  res.render('author/upload-error', { title: t('uploads.rejectedTitle'), message, backHref: typeof res.locals.backHref === 'string' ? res.locals.backHref : '/author' });
+  res.render('author/upload-error', {
+    title: t('uploads.rejectedTitle'),
+    message,
+    backHref: typeof res.locals.backHref === 'string' ? res.locals.backHref : '/author',
+  });
 };

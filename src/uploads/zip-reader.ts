@@ -78,7 +78,9 @@ function inflate(zip: ZipFile, entry: Entry, limits: ZipLimits, totalSoFar: numb
         else chunks.push(chunk);
       });
       // yauzl's own size check fails the stream when an entry inflates to more than its header says.
-      stream.on('error', (streamError: Error) => fail(/too many bytes/i.test(streamError.message) ? tooLarge() : new UploadRejected(422, 'uploads.zip.corrupt')));
+      stream.on('error', (streamError: Error) =>
+        fail(/too many bytes/i.test(streamError.message) ? tooLarge() : new UploadRejected(422, 'uploads.zip.corrupt')),
+      );
       stream.on('end', () => {
         if (!failed) resolve(Buffer.concat(chunks, size));
       });

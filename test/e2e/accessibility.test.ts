@@ -9,7 +9,14 @@
  */
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { createAccounts, signIn, type Account } from './support/accounts';
-import { describeViolations, enableAxe, launchBrowser, screenshot, seriousAccessibilityViolations, type AxeViolation } from './support/browser';
+import {
+  describeViolations,
+  enableAxe,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+  type AxeViolation,
+} from './support/browser';
 import { startE2eServer, type E2eServer } from './support/app-server';
 
 const ROLES = ['visitor', 'learner', 'trainer', 'admin'] as const;
@@ -113,13 +120,20 @@ describe('accessibility of the main pages', () => {
     },
     { name: 'author', as: 'trainer', open: go('/author'), screenshot: true },
     { name: 'author-course', as: 'trainer', open: go(AUTHOR), screenshot: true },
-    { name: 'author-module-editor', as: 'trainer', open: async (page, locale) => page.goto(`${app.base}${AUTHOR}/modules/module-1/text/${locale === 'en' ? 'en' : 'zh'}`), screenshot: true },
+    {
+      name: 'author-module-editor',
+      as: 'trainer',
+      open: async (page, locale) => page.goto(`${app.base}${AUTHOR}/modules/module-1/text/${locale === 'en' ? 'en' : 'zh'}`),
+      screenshot: true,
+    },
     {
       name: 'author-module-preview',
       as: 'trainer',
       open: async (page, locale) => {
         await page.goto(`${app.base}${AUTHOR}/modules/module-1/text/${locale === 'en' ? 'en' : 'zh'}`);
-        await page.locator('#markdown').fill('A paragraph.\n\n## A heading\n\n:::tip\nA tip.\n:::\n\n| Lot | Value |\n| --- | --- |\n| 1 | 10 |\n');
+        await page
+          .locator('#markdown')
+          .fill('A paragraph.\n\n## A heading\n\n:::tip\nA tip.\n:::\n\n| Lot | Value |\n| --- | --- |\n| 1 | 10 |\n');
         const [response] = await Promise.all([page.waitForNavigation(), page.locator('main button[formaction$="/preview"]').click()]);
         return response;
       },
@@ -226,19 +240,22 @@ describe('accessibility of the main pages', () => {
       );
     }, 240000);
 
-    it.each(checks.map((check) => [`${check.name} (${check.as})`, check] as const))('%s has no serious or critical axe violation', (_label, check) => {
-      const outcome = outcomes.get(check);
-      if (!outcome) throw new Error('not checked');
-      if ('error' in outcome) throw outcome.error;
-      summary.push(`  ${locale} ${check.name} (${check.as}): ${outcome.report ? `\n${outcome.report.replace(/^/gm, '    ')}` : 'none'}`);
-      expect(outcome.status).toBe(check.status ?? 200);
-      expect(outcome.htmlLang).toBe(locale === 'en' ? 'en' : 'zh-Hans');
-      // An accessibility bug in the app fails here, with every rule and element listed: fix the app, not this line.
-      // Failing when written (app bugs, reported): label-content-name-mismatch on the header's account link, whose
-      // aria-label "Your account (name)" does not start with its visible text (every signed-in page); and
-      // scrollable-region-focusable on .table-wrap tables without links at 360 px (report course page, audit log).
-      expect(outcome.report).toBe('');
-    });
+    it.each(checks.map((check) => [`${check.name} (${check.as})`, check] as const))(
+      '%s has no serious or critical axe violation',
+      (_label, check) => {
+        const outcome = outcomes.get(check);
+        if (!outcome) throw new Error('not checked');
+        if ('error' in outcome) throw outcome.error;
+        summary.push(`  ${locale} ${check.name} (${check.as}): ${outcome.report ? `\n${outcome.report.replace(/^/gm, '    ')}` : 'none'}`);
+        expect(outcome.status).toBe(check.status ?? 200);
+        expect(outcome.htmlLang).toBe(locale === 'en' ? 'en' : 'zh-Hans');
+        // An accessibility bug in the app fails here, with every rule and element listed: fix the app, not this line.
+        // Failing when written (app bugs, reported): label-content-name-mismatch on the header's account link, whose
+        // aria-label "Your account (name)" does not start with its visible text (every signed-in page); and
+        // scrollable-region-focusable on .table-wrap tables without links at 360 px (report course page, audit log).
+        expect(outcome.report).toBe('');
+      },
+    );
   });
 
   describe('keyboard use of a module page', () => {
@@ -250,10 +267,22 @@ describe('accessibility of the main pages', () => {
     });
     afterAll(() => page.close());
 
-    const focused = () => page.evaluate(() => {
-      const active = (globalThis as unknown as { document: { activeElement: { tagName: string; id: string; className: string; textContent: string | null } | null } }).document.activeElement;
-      return active ? { tag: active.tagName.toLowerCase(), id: active.id, className: String(active.className), text: (active.textContent ?? '').trim() } : null;
-    });
+    const focused = () =>
+      page.evaluate(() => {
+        const active = (
+          globalThis as unknown as {
+            document: { activeElement: { tagName: string; id: string; className: string; textContent: string | null } | null };
+          }
+        ).document.activeElement;
+        return active
+          ? {
+              tag: active.tagName.toLowerCase(),
+              id: active.id,
+              className: String(active.className),
+              text: (active.textContent ?? '').trim(),
+            }
+          : null;
+      });
 
     it('makes the skip link the first Tab stop, visible when focused, and moves focus to main', async () => {
       await page.keyboard.press('Tab');
@@ -266,7 +295,7 @@ describe('accessibility of the main pages', () => {
       expect(await focused()).toMatchObject({ tag: 'main', id: 'main' });
     });
 
-    it('shows a glossary term\'s definition when the term gets keyboard focus', async () => {
+    it("shows a glossary term's definition when the term gets keyboard focus", async () => {
       const firstTerm = page.locator('main .term').first();
       const definition = firstTerm.locator('.term-definition');
       expect(await definition.isVisible()).toBe(false);

@@ -31,8 +31,14 @@ describe('learner journey in the browser', () => {
   });
 
   async function answerQuiz(page: Page, choice: 'a' | 'b', truth: 'true' | 'false') {
-    await page.locator('input[type=radio][value="' + choice + '"]').first().check();
-    await page.locator('input[type=radio][value="' + truth + '"]').first().check();
+    await page
+      .locator('input[type=radio][value="' + choice + '"]')
+      .first()
+      .check();
+    await page
+      .locator('input[type=radio][value="' + truth + '"]')
+      .first()
+      .check();
     await page.getByRole('button', { name: '提交答案' }).click();
   }
 
@@ -164,7 +170,12 @@ describe('learner journey in the browser', () => {
 
     const json = await stranger.request.get(certificate.qrUrl, { headers: { Accept: 'application/json' } });
     expect(json.status()).toBe(200);
-    expect(await json.json()).toMatchObject({ status: 'revoked', holder: '张伟', revocationReason: 'issued-in-error', serial: certificate.serial });
+    expect(await json.json()).toMatchObject({
+      status: 'revoked',
+      holder: '张伟',
+      revocationReason: 'issued-in-error',
+      serial: certificate.serial,
+    });
     await stranger.close();
 
     // The learner no longer gets a download for a revoked certificate.

@@ -9,13 +9,17 @@ import { launchBrowser, screenshot } from './support/browser';
 import { startE2eServer, type E2eServer } from './support/app-server';
 
 /** A valid 16×16 PNG (blue and yellow checks), made for this test. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAJElEQVR42mPg9uuBo/8nGOAIlzjDINRAjCJk8cGoYTQeBoUGABDEVhAEU1d6AAAAAElFTkSuQmCC', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAJElEQVR42mPg9uuBo/8nGOAIlzjDINRAjCJk8cGoYTQeBoUGABDEVhAEU1d6AAAAAElFTkSuQmCC',
+  'base64',
+);
 const ALT = 'Blue and yellow checks showing the lot structure';
 // Chromium puts a space before the visually hidden ": Module 1" in the accessible name.
 const EDIT_MODULE_1 = /^Edit English text\s?: Module 1$/;
 const NEW_TEXT = 'Suppliers who read the whole solicitation win more often.';
 
-const naturalWidth = (page: Page, selector: string) => page.locator(selector).evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth);
+const naturalWidth = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth);
 
 describe('trainer journey in the browser', () => {
   let app: E2eServer;

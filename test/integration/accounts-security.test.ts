@@ -33,7 +33,11 @@ describe('accounts: sessions, CSRF, limits and profile', () => {
       const { agent, email } = await signedIn();
       const missing = await agent.post('/account').type('form').send({ name: 'Changed' }).expect(403);
       expect(missing.text).toContain('This form has expired or was not sent from this site.');
-      const wrong = await agent.post('/account?lang=zh-CN').type('form').send({ _csrf: 'x'.repeat(43), name: 'Changed' }).expect(403);
+      const wrong = await agent
+        .post('/account?lang=zh-CN')
+        .type('form')
+        .send({ _csrf: 'x'.repeat(43), name: 'Changed' })
+        .expect(403);
       expect(wrong.text).toContain('该表单已过期');
       const json = await agent.post('/account').set('Accept', 'application/json').type('form').send({ name: 'Changed' }).expect(403);
       expect(json.body.error.status).toBe(403);
@@ -87,7 +91,12 @@ describe('accounts: sessions, CSRF, limits and profile', () => {
     it('writes a rolling touch only when the expiry moves by more than a twentieth of the idle timeout', async () => {
       const idleMs = 20 * 60_000;
       const store = new MongooseSessionStore({ idleMs });
-      const touch = (expires: number) => new Promise<void>((resolve, reject) => store.touch('touched-session', { cookie: { expires: new Date(expires) } } as never, (error) => (error ? reject(error) : resolve())));
+      const touch = (expires: number) =>
+        new Promise<void>((resolve, reject) =>
+          store.touch('touched-session', { cookie: { expires: new Date(expires) } } as never, (error) =>
+            error ? reject(error) : resolve(),
+          ),
+        );
       const stored = async () => (await SessionModel.findById('touched-session').lean())!.expiresAt.getTime();
       try {
         const start = Date.now() + idleMs;
@@ -133,7 +142,10 @@ describe('accounts: sessions, CSRF, limits and profile', () => {
       const token = await tokenFor(agent, '/register');
       const statuses: number[] = [];
       for (let i = 0; i < 11; i += 1) {
-        const response = await agent.post('/register').type('form').send({ _csrf: token, name: 'Bulk', email: uniqueEmail('bulk'), password: PASSWORD });
+        const response = await agent
+          .post('/register')
+          .type('form')
+          .send({ _csrf: token, name: 'Bulk', email: uniqueEmail('bulk'), password: PASSWORD });
         statuses.push(response.status);
       }
       expect(statuses.slice(0, 10).every((status) => status === 200)).toBe(true);
@@ -145,20 +157,42 @@ describe('accounts: sessions, CSRF, limits and profile', () => {
     it('saves the profile and switches to the preferred language', async () => {
       const { agent, email } = await signedIn();
       const token = await tokenFor(agent, '/account');
-      const profile = { name: '王芳', companyName: '绿色包装有限公司', enterpriseSize: 'small', womenOwned: 'yes', region: '浙江', sector: '包装', preferredLanguage: 'zh-CN' };
-      const saved = await agent.post('/account').type('form').send({ _csrf: token, ...profile }).expect(303);
+      const profile = {
+        name: '王芳',
+        companyName: '绿色包装有限公司',
+        enterpriseSize: 'small',
+        womenOwned: 'yes',
+        region: '浙江',
+        sector: '包装',
+        preferredLanguage: 'zh-CN',
+      };
+      const saved = await agent
+        .post('/account')
+        .type('form')
+        .send({ _csrf: token, ...profile })
+        .expect(303);
       expect(saved.headers.location).toBe('/account?notice=profile-saved&lang=zh-CN');
       const page = await agent.get(String(saved.headers.location)).expect(200);
       expect(page.text).toContain('个人资料已保存。');
       expect(page.text).toContain('value="绿色包装有限公司"');
       const user = await User.findOne({ email }).lean();
-      expect(user?.profile).toMatchObject({ companyName: '绿色包装有限公司', enterpriseSize: 'small', womenOwned: true, region: '浙江', preferredLanguage: 'zh-CN' });
+      expect(user?.profile).toMatchObject({
+        companyName: '绿色包装有限公司',
+        enterpriseSize: 'small',
+        womenOwned: true,
+        region: '浙江',
+        preferredLanguage: 'zh-CN',
+      });
     });
 
     it('rejects an unknown choice and a NUL character, next to the fields', async () => {
       const { agent, email } = await signedIn();
       const token = await tokenFor(agent, '/account');
-      const response = await agent.post('/account').type('form').send({ _csrf: token, name: 'Bad\u0000Name', enterpriseSize: 'huge' }).expect(400);
+      const response = await agent
+        .post('/account')
+        .type('form')
+        .send({ _csrf: token, name: 'Bad\u0000Name', enterpriseSize: 'huge' })
+        .expect(400);
       expect(response.text).toContain('Remove the invisible control characters from this field.');
       expect(response.text).toContain('aria-describedby="enterpriseSize-help enterpriseSize-error"');
       expect((await User.findOne({ email }).lean())?.name).toBe('Wang Fang');
@@ -172,11 +206,19 @@ describe('accounts: sessions, CSRF, limits and profile', () => {
       expect((await login(other, email, PASSWORD)).status).toBe(303);
 
       const token = await tokenFor(agent, '/account');
-      const wrong = await agent.post('/account/password').type('form').send({ _csrf: token, currentPassword: 'nope nope nope', newPassword: 'new passphrase here' }).expect(400);
+      const wrong = await agent
+        .post('/account/password')
+        .type('form')
+        .send({ _csrf: token, currentPassword: 'nope nope nope', newPassword: 'new passphrase here' })
+        .expect(400);
       expect(wrong.text).toContain('The current password is not correct.');
 
       const retry = await tokenFor(agent, '/account');
-      await agent.post('/account/password').type('form').send({ _csrf: retry, currentPassword: PASSWORD, newPassword: 'new passphrase here' }).expect(303);
+      await agent
+        .post('/account/password')
+        .type('form')
+        .send({ _csrf: retry, currentPassword: PASSWORD, newPassword: 'new passphrase here' })
+        .expect(303);
       await agent.get('/account').expect(200);
       await other.get('/account').expect(303);
       expect((await login(newAgent(test.app), email, 'new passphrase here')).status).toBe(303);
@@ -198,9 +240,12 @@ describe('accounts: sessions, CSRF, limits and profile', () => {
       await request(app).get('/authoring').expect(303).expect('Location', '/login?next=%2Fauthoring');
     });
 
-    it.each([['/courses/abc?x=1', '/courses/abc?x=1'], ['//evil.example', '/dashboard'], ['/\\evil', '/dashboard'], ['javascript:alert(1)', '/dashboard'], [undefined, '/dashboard']])(
-      'maps %j to %j',
-      (value, expected) => expect(safeNextPath(value)).toBe(expected),
-    );
+    it.each([
+      ['/courses/abc?x=1', '/courses/abc?x=1'],
+      ['//evil.example', '/dashboard'],
+      ['/\\evil', '/dashboard'],
+      ['javascript:alert(1)', '/dashboard'],
+      [undefined, '/dashboard'],
+    ])('maps %j to %j', (value, expected) => expect(safeNextPath(value)).toBe(expected));
   });
 });

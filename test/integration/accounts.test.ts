@@ -1,7 +1,18 @@
 import { LoginFailure } from '../../src/accounts/login-failure.model';
 import { User } from '../../src/accounts/user.model';
 import { startTestApp } from '../support/test-app';
-import { csrfFrom, linkIn, login, logout, newAgent, readMails, registerUser, sessionCookie, tokenFor, waitForMail } from '../support/agents';
+import {
+  csrfFrom,
+  linkIn,
+  login,
+  logout,
+  newAgent,
+  readMails,
+  registerUser,
+  sessionCookie,
+  tokenFor,
+  waitForMail,
+} from '../support/agents';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -62,22 +73,29 @@ describe('accounts', () => {
       const loginPage = await agent.get('/login').expect(200);
       const before = sessionCookie(loginPage);
       expect(before).toBeDefined();
-      const response = await agent.post('/login').type('form').send({ _csrf: csrfFrom(loginPage.text), email, password: PASSWORD }).expect(303);
+      const response = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(loginPage.text), email, password: PASSWORD })
+        .expect(303);
       const after = sessionCookie(response);
       expect(after).toBeDefined();
       expect(after).not.toBe(before);
       await newAgent(test.app).get('/account').set('Cookie', before!).expect(303);
     });
 
-    it.each(['//evil.example', '/\\evil.example', 'https://evil.example', '/\t/evil.example'])('ignores ?next=%j and goes to /dashboard', async (next) => {
-      const agent = newAgent(test.app);
-      const email = uniqueEmail('next');
-      await registerUser(agent, test.config.dataDir, { name: 'Next', email, password: PASSWORD }, seen);
-      await logout(agent);
-      const response = await login(agent, email, PASSWORD, { next });
-      expect(response.status).toBe(303);
-      expect(response.headers.location).toBe('/dashboard');
-    });
+    it.each(['//evil.example', '/\\evil.example', 'https://evil.example', '/\t/evil.example'])(
+      'ignores ?next=%j and goes to /dashboard',
+      async (next) => {
+        const agent = newAgent(test.app);
+        const email = uniqueEmail('next');
+        await registerUser(agent, test.config.dataDir, { name: 'Next', email, password: PASSWORD }, seen);
+        await logout(agent);
+        const response = await login(agent, email, PASSWORD, { next });
+        expect(response.status).toBe(303);
+        expect(response.headers.location).toBe('/dashboard');
+      },
+    );
 
     it('returns to a local ?next= path after login', async () => {
       const agent = newAgent(test.app);
@@ -114,7 +132,11 @@ describe('accounts', () => {
       await owner.post('/password/forgot').type('form').send({ _csrf: token, email }).expect(200);
       const link = linkIn(await waitForMail(test.config.dataDir, email, seen), '/password/reset/');
       const form = await owner.get(link).expect(200);
-      await owner.post(link).type('form').send({ _csrf: csrfFrom(form.text), password: 'unlocked passphrase' }).expect(303);
+      await owner
+        .post(link)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), password: 'unlocked passphrase' })
+        .expect(303);
       expect((await login(newAgent(test.app), email, 'unlocked passphrase')).status).toBe(303);
     });
   });
@@ -124,7 +146,11 @@ describe('accounts', () => {
       const agent = newAgent(test.app);
       const token = await tokenFor(agent, '/register');
       const email = uniqueEmail('long');
-      const response = await agent.post('/register').type('form').send({ _csrf: token, name: 'x'.repeat(10000), email, password: PASSWORD }).expect(400);
+      const response = await agent
+        .post('/register')
+        .type('form')
+        .send({ _csrf: token, name: 'x'.repeat(10000), email, password: PASSWORD })
+        .expect(400);
       expect(response.text).toContain('Your name must be 100 characters or fewer.');
       expect(response.text).toContain(`value="${email}"`);
       expect(response.text).not.toContain(PASSWORD);
@@ -134,7 +160,11 @@ describe('accounts', () => {
     it('reports empty fields and a malformed email next to each field, in Chinese for a Chinese reader', async () => {
       const agent = newAgent(test.app);
       const token = await tokenFor(agent, '/register?lang=zh-CN');
-      const response = await agent.post('/register').type('form').send({ _csrf: token, name: '   ', email: 'not-an-email', password: '' }).expect(400);
+      const response = await agent
+        .post('/register')
+        .type('form')
+        .send({ _csrf: token, name: '   ', email: 'not-an-email', password: '' })
+        .expect(400);
       expect(response.text).toContain('请输入姓名。');
       expect(response.text).toContain('请输入格式正确的电子邮箱');
       expect(response.text).toContain('请输入密码。');
@@ -156,7 +186,11 @@ describe('accounts', () => {
       await registerUser(owner, test.config.dataDir, { name: 'Owner', email, password: PASSWORD }, seen);
       const attacker = newAgent(test.app);
       const token = await tokenFor(attacker, '/register');
-      const response = await attacker.post('/register').type('form').send({ _csrf: token, name: 'Mallory', email, password: 'another password 123' }).expect(200);
+      const response = await attacker
+        .post('/register')
+        .type('form')
+        .send({ _csrf: token, name: 'Mallory', email, password: 'another password 123' })
+        .expect(200);
       expect(response.text).toContain('Check your inbox');
       const mail = await waitForMail(test.config.dataDir, email, seen);
       expect(mail.subject).toContain('already have');
@@ -180,9 +214,18 @@ describe('accounts', () => {
 
       const form = await visitor.get(link).expect(200);
       const newPassword = 'a brand new passphrase';
-      await visitor.post(link).type('form').send({ _csrf: csrfFrom(form.text), password: newPassword }).expect(303).expect('Location', '/login?notice=password-reset');
+      await visitor
+        .post(link)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), password: newPassword })
+        .expect(303)
+        .expect('Location', '/login?notice=password-reset');
 
-      const again = await visitor.post(link).type('form').send({ _csrf: csrfFrom(form.text), password: 'yet another passphrase' }).expect(400);
+      const again = await visitor
+        .post(link)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), password: 'yet another passphrase' })
+        .expect(400);
       expect(again.text).toContain('This link no longer works');
       await visitor.get(link).expect(400);
 

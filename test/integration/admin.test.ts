@@ -39,7 +39,13 @@ describe('administration', () => {
 
   describe('GET /admin/users', () => {
     it('searches by name or email and pages the results', async () => {
-      await User.insertMany(Array.from({ length: 30 }, (_, i) => ({ name: `Supplier ${String(i).padStart(2, '0')}`, email: `supplier${String(i).padStart(2, '0')}@firm.cn`, passwordHash: 'x' })));
+      await User.insertMany(
+        Array.from({ length: 30 }, (_, i) => ({
+          name: `Supplier ${String(i).padStart(2, '0')}`,
+          email: `supplier${String(i).padStart(2, '0')}@firm.cn`,
+          passwordHash: 'x',
+        })),
+      );
       const first = await admin.agent.get('/admin/users?q=SUPPLIER').expect(200);
       expect(first.text).toContain('30 users found');
       expect(first.text).toContain('supplier00@firm.cn');
@@ -55,10 +61,13 @@ describe('administration', () => {
   });
 
   describe('POST /admin/users/:id/role', () => {
-    it('changes a role, ends the user\'s sessions (they sign in again under it), and appears in the audit log', async () => {
+    it("changes a role, ends the user's sessions (they sign in again under it), and appears in the audit log", async () => {
       const person = await signedInUser(test.app, { name: 'Liu Yang', email: 'liu@example.org' });
       await person.agent.get('/author').expect(403);
-      const response = await submitForm(admin.agent, '/admin/users?q=liu', `/admin/users/${person.id}/role`, { role: 'trainer', back: '/admin/users?q=liu&page=1' });
+      const response = await submitForm(admin.agent, '/admin/users?q=liu', `/admin/users/${person.id}/role`, {
+        role: 'trainer',
+        back: '/admin/users?q=liu&page=1',
+      });
       expect(response.status).toBe(303);
       expect(response.headers.location).toBe('/admin/users?q=liu&page=1&notice=role-changed');
       await person.agent.get('/author').expect(303).expect('Location', '/login?next=%2Fauthor');
@@ -109,7 +118,11 @@ describe('administration', () => {
 
   describe('GET /admin/imports', () => {
     it('shows the course import problems', async () => {
-      await ImportReport.create({ courseSlug: 'broken-one', problems: [{ file: 'courses/broken-one/course.yaml', line: 3, message: 'missing zh text: title' }], checkedAt: new Date() });
+      await ImportReport.create({
+        courseSlug: 'broken-one',
+        problems: [{ file: 'courses/broken-one/course.yaml', line: 3, message: 'missing zh text: title' }],
+        checkedAt: new Date(),
+      });
       const page = await admin.agent.get('/admin/imports').expect(200);
       expect(page.text).toContain('courses/broken-one/course.yaml:3: missing zh text: title');
     });
@@ -117,7 +130,17 @@ describe('administration', () => {
 
   describe('GET /admin/audit', () => {
     it('pages the log and filters it by action', async () => {
-      await AuditEntry.insertMany(Array.from({ length: 60 }, (_, i) => ({ actorId: admin.id, action: 'course.export', targetType: 'course', targetId: `c${i}`, before: null, after: { n: i }, createdAt: new Date(Date.now() - i * 1000) })));
+      await AuditEntry.insertMany(
+        Array.from({ length: 60 }, (_, i) => ({
+          actorId: admin.id,
+          action: 'course.export',
+          targetType: 'course',
+          targetId: `c${i}`,
+          before: null,
+          after: { n: i },
+          createdAt: new Date(Date.now() - i * 1000),
+        })),
+      );
       const first = await admin.agent.get('/admin/audit?action=course.export').expect(200);
       expect(first.text).toContain('Page 1 of 2');
       expect(first.text).toContain('course:c0<');

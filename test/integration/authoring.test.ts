@@ -26,7 +26,8 @@ describe('authoring', () => {
   let otherTrainer: { agent: Agent; id: string };
   let admin: { agent: Agent; id: string };
   let emails = 0;
-  const user = (role: 'learner' | 'trainer' | 'admin', name = 'Li Na') => signedInUser(test.app, { name, email: `${role}${(emails += 1)}@example.org`, role });
+  const user = (role: 'learner' | 'trainer' | 'admin', name = 'Li Na') =>
+    signedInUser(test.app, { name, email: `${role}${(emails += 1)}@example.org`, role });
 
   beforeAll(async () => {
     test = await startTestApp('authoring', { TRUST_PROXY: 'true' });
@@ -67,7 +68,9 @@ describe('authoring', () => {
       await recordModuleCompletion(learner.id, COURSE, 'module-2', 1);
 
       const saved = await submitForm(trainer.agent, textUrl('module-2'), textUrl('module-2'), {
-        title: 'Module 2', objectives: 'Module 2', markdown: 'A brand new text for module two.\n\n## Details\n\nMore words.\n',
+        title: 'Module 2',
+        objectives: 'Module 2',
+        markdown: 'A brand new text for module two.\n\n## Details\n\nMore words.\n',
       });
       expect(saved.status).toBe(303);
       const draft = await findDraft(COURSE);
@@ -108,17 +111,28 @@ describe('authoring', () => {
       const live = await getLiveCourse(COURSE);
       const page = await trainer.agent.get(textUrl('module-1')).expect(200);
       expect(page.text).toContain('Text of Module 1');
-      await submitForm(trainer.agent, textUrl('module-1'), textUrl('module-1'), { title: 'Module 1', objectives: 'Module 1', markdown: live!.modules[0]!.markdown.en }).then((r) => expect(r.status).toBe(303));
+      await submitForm(trainer.agent, textUrl('module-1'), textUrl('module-1'), {
+        title: 'Module 1',
+        objectives: 'Module 1',
+        markdown: live!.modules[0]!.markdown.en,
+      }).then((r) => expect(r.status).toBe(303));
       const published = await submitForm(trainer.agent, base, `${base}/publish`, {});
       expect(published.headers.location).toBe(`${base}?notice=unchanged`);
       expect(await CourseVersion.countDocuments({ courseSlug: COURSE })).toBe(versions);
     });
   });
 
-  describe('access to another trainer\'s course', () => {
+  describe("access to another trainer's course", () => {
     it('answers 403 to pages and to every form, and stores nothing', async () => {
       const audits = await AuditEntry.countDocuments();
-      for (const url of [base, `${base}/settings`, textUrl('module-1'), `${base}/modules/module-1/quiz`, `${base}/changes`, `${base}/export.zip`]) {
+      for (const url of [
+        base,
+        `${base}/settings`,
+        textUrl('module-1'),
+        `${base}/modules/module-1/quiz`,
+        `${base}/changes`,
+        `${base}/export.zip`,
+      ]) {
         await otherTrainer.agent.get(url).expect(403);
       }
       const page = await otherTrainer.agent.get('/author').expect(200);
@@ -132,7 +146,12 @@ describe('authoring', () => {
         [`${base}/publish`, {}],
         [`${base}/discard`, {}],
       ];
-      for (const [action, fields] of posts) await otherTrainer.agent.post(action).type('form').send({ _csrf: csrf, ...fields }).expect(403);
+      for (const [action, fields] of posts)
+        await otherTrainer.agent
+          .post(action)
+          .type('form')
+          .send({ _csrf: csrf, ...fields })
+          .expect(403);
       await otherTrainer.agent.post(`${base}/assets?_csrf=${csrf}`).attach('files', Buffer.from('x'), 'x.png').expect(403);
       expect(await findDraft(COURSE)).toBeNull();
       expect(await AuditEntry.countDocuments()).toBe(audits);
@@ -140,9 +159,13 @@ describe('authoring', () => {
   });
 
   describe('validation', () => {
-    it('shows the course validator\'s problems next to the fields they are about, keeping the text', async () => {
+    it("shows the course validator's problems next to the fields they are about, keeping the text", async () => {
       const markdown = 'Intro line.\n\n![](assets/missing.png)\n\n[[no-such-term]]\n';
-      const saved = await submitForm(trainer.agent, textUrl('module-3', 'zh'), textUrl('module-3', 'zh'), { title: '', objectives: '第 3 单元', markdown });
+      const saved = await submitForm(trainer.agent, textUrl('module-3', 'zh'), textUrl('module-3', 'zh'), {
+        title: '',
+        objectives: '第 3 单元',
+        markdown,
+      });
       expect(saved.status).toBe(303);
       const page = await trainer.agent.get(textUrl('module-3', 'zh')).expect(200);
       const markdownField = /id="markdown-field"[\s\S]*?<\/textarea>/.exec(page.text)?.[0] ?? '';
@@ -163,12 +186,23 @@ describe('authoring', () => {
     });
 
     it('refuses malformed input at the edge with a message next to the field and what was typed', async () => {
-      const response = await submitForm(trainer.agent, `${base}/settings`, `${base}/settings`, { title_en: 'Kept title', minutes: 'lots', level: 'beginner', completion: 'modules-only', passMark: '70', maxQuizAttempts: '0' });
+      const response = await submitForm(trainer.agent, `${base}/settings`, `${base}/settings`, {
+        title_en: 'Kept title',
+        minutes: 'lots',
+        level: 'beginner',
+        completion: 'modules-only',
+        passMark: '70',
+        maxQuizAttempts: '0',
+      });
       expect(response.status).toBe(422);
       expect(response.text).toMatch(/id="minutes-error"[\s\S]*?Enter a whole number\./);
       expect(response.text).toContain('value="lots"');
       expect(response.text).toContain('value="Kept title"');
-      const withNul = await submitForm(trainer.agent, textUrl('module-1'), textUrl('module-1'), { title: 'T', objectives: 'O', markdown: 'Typed text\u0000here' });
+      const withNul = await submitForm(trainer.agent, textUrl('module-1'), textUrl('module-1'), {
+        title: 'T',
+        objectives: 'O',
+        markdown: 'Typed text\u0000here',
+      });
       expect(withNul.status).toBe(422);
       expect(withNul.text).toContain('characters that are not allowed');
       expect(await findDraft(COURSE)).toBeNull();
@@ -178,8 +212,23 @@ describe('authoring', () => {
       const url = `${base}/modules/module-1/quiz/questions/0`;
       const page = await trainer.agent.get(url).expect(200);
       expect(page.text).toContain('value="q1-choice"');
-      const fields = { id: 'q1-choice', type: 'single', prompt_en: 'Which?', prompt_zh: '', explanation_en: 'E', explanation_zh: '解', reference: 'S9', correct: ['0', '1'], truth: '',
-        opt0_id: 'a', opt0_en: 'One', opt0_zh: '一', opt1_id: 'b', opt1_en: 'Two', opt1_zh: '二' };
+      const fields = {
+        id: 'q1-choice',
+        type: 'single',
+        prompt_en: 'Which?',
+        prompt_zh: '',
+        explanation_en: 'E',
+        explanation_zh: '解',
+        reference: 'S9',
+        correct: ['0', '1'],
+        truth: '',
+        opt0_id: 'a',
+        opt0_en: 'One',
+        opt0_zh: '一',
+        opt1_id: 'b',
+        opt1_en: 'Two',
+        opt1_zh: '二',
+      };
       expect((await submitForm(trainer.agent, url, url, fields)).status).toBe(303);
       const after = await trainer.agent.get(url).expect(200);
       expect(after.text).toMatch(/id="prompt_zh-error"[\s\S]*?missing zh text: questions\[0\]\.prompt/);
@@ -190,9 +239,13 @@ describe('authoring', () => {
   });
 
   describe('POST /author/courses/:slug/modules/:module/text/:lang/preview', () => {
-    it('renders sanitised HTML with the learners\' renderer, keeps the unsaved text and saves nothing', async () => {
+    it("renders sanitised HTML with the learners' renderer, keeps the unsaved text and saves nothing", async () => {
       const markdown = 'Hello **bold** [[ungm]]\n\n<script>alert("x")</script>\n\n[click](javascript:alert(1))\n\n:::tip\nA tip\n:::\n';
-      const response = await submitForm(trainer.agent, textUrl('module-1'), `${textUrl('module-1')}/preview`, { title: 'Unsaved title', objectives: 'O', markdown });
+      const response = await submitForm(trainer.agent, textUrl('module-1'), `${textUrl('module-1')}/preview`, {
+        title: 'Unsaved title',
+        objectives: 'O',
+        markdown,
+      });
       expect(response.status).toBe(200);
       const preview = /id="preview-body"[^>]*>([\s\S]*?)<\/section>/.exec(response.text)?.[1] ?? '';
       expect(preview).toContain('<strong>bold</strong>');
@@ -201,7 +254,12 @@ describe('authoring', () => {
       expect(response.text).not.toContain('<script>alert');
       expect(response.text).toContain('&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;');
       expect(response.text).toContain('value="Unsaved title"');
-      const json = await trainer.agent.post(`${textUrl('module-1')}/preview`).set('Accept', 'application/json').set('X-CSRF-Token', /name="_csrf" value="([^"]+)"/.exec(response.text)![1]!).type('form').send({ title: 'T', objectives: 'O', markdown });
+      const json = await trainer.agent
+        .post(`${textUrl('module-1')}/preview`)
+        .set('Accept', 'application/json')
+        .set('X-CSRF-Token', /name="_csrf" value="([^"]+)"/.exec(response.text)![1]!)
+        .type('form')
+        .send({ title: 'T', objectives: 'O', markdown });
       expect(json.status).toBe(200);
       expect((json.body as { html: string }).html).toContain('<strong>bold</strong>');
       expect((json.body as { html: string }).html).not.toContain('<script');
@@ -211,10 +269,18 @@ describe('authoring', () => {
 
   describe('course structure', () => {
     it('creates a course whose creator becomes its trainer, then adds, reorders and deletes modules', async () => {
-      const created = await submitForm(trainer.agent, '/author/courses/new', '/author/courses', { slug: 'fresh-course', title_en: 'Fresh course', title_zh: '新课程' });
+      const created = await submitForm(trainer.agent, '/author/courses/new', '/author/courses', {
+        slug: 'fresh-course',
+        title_en: 'Fresh course',
+        title_zh: '新课程',
+      });
       expect(created.status).toBe(303);
       expect(await CourseStaff.exists({ courseSlug: 'fresh-course', userId: new Types.ObjectId(trainer.id) })).toBeTruthy();
-      const taken = await submitForm(trainer.agent, '/author/courses/new', '/author/courses', { slug: COURSE, title_en: 'Again', title_zh: '再次' });
+      const taken = await submitForm(trainer.agent, '/author/courses/new', '/author/courses', {
+        slug: COURSE,
+        title_en: 'Again',
+        title_zh: '再次',
+      });
       expect(taken.status).toBe(409);
       expect(taken.text).toContain('already exists');
       const overview = await trainer.agent.get('/author/courses/fresh-course').expect(200);
@@ -223,21 +289,45 @@ describe('authoring', () => {
       await otherTrainer.agent.get('/author/courses/fresh-course').expect(403);
 
       for (const slug of ['first', 'second', 'third']) {
-        const added = await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules', { slug, title_en: slug, title_zh: slug });
+        const added = await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules', {
+          slug,
+          title_en: slug,
+          title_zh: slug,
+        });
         expect(added.status).toBe(303);
       }
-      const duplicate = await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules', { slug: 'first', title_en: 'x', title_zh: 'x' });
+      const duplicate = await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules', {
+        slug: 'first',
+        title_en: 'x',
+        title_zh: 'x',
+      });
       expect(duplicate.status).toBe(422);
       expect(duplicate.text).toContain('already has a module with this address');
-      await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules/third/move', { direction: 'up' });
+      await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules/third/move', {
+        direction: 'up',
+      });
       await submitForm(trainer.agent, '/author/courses/fresh-course', '/author/courses/fresh-course/modules/first/delete', {});
       const draft = await findDraft('fresh-course');
-      expect(draft?.modules.map((module) => [module.slug, module.order])).toEqual([['third', 1], ['second', 2]]);
+      expect(draft?.modules.map((module) => [module.slug, module.order])).toEqual([
+        ['third', 1],
+        ['second', 2],
+      ]);
       expect(await Course.exists({ slug: 'fresh-course' })).toBeNull();
       const fresh = '/author/courses/fresh-course';
-      const question = await submitForm(trainer.agent, `${fresh}/modules/second/quiz`, `${fresh}/modules/second/quiz/questions`, { id: 'second-q', type: 'truefalse' });
+      const question = await submitForm(trainer.agent, `${fresh}/modules/second/quiz`, `${fresh}/modules/second/quiz/questions`, {
+        id: 'second-q',
+        type: 'truefalse',
+      });
       expect(question.headers.location).toBe(`${fresh}/modules/second/quiz/questions/0?notice=created`);
-      for (const url of [`${fresh}/changes`, `${fresh}/catalogues`, `${fresh}/settings`, `${fresh}/modules/second`, `${fresh}/modules/second/quiz`, `${fresh}/modules/second/text/zh`, question.headers.location as string]) {
+      for (const url of [
+        `${fresh}/changes`,
+        `${fresh}/catalogues`,
+        `${fresh}/settings`,
+        `${fresh}/modules/second`,
+        `${fresh}/modules/second/quiz`,
+        `${fresh}/modules/second/text/zh`,
+        question.headers.location as string,
+      ]) {
         const page = await trainer.agent.get(url).expect(200);
         expect(page.text).toContain('<h1 id="page-title">');
       }

@@ -56,7 +56,13 @@ describe('backup and restore', () => {
     expect(completion?._id.equals(before.completion!._id)).toBe(true);
     expect(completion?.completedAt).toEqual(before.completion?.completedAt);
     const asset = await CourseAsset.findOne({ sha256: before.asset!.sha256 }).lean();
-    expect(Buffer.from((asset!.data as unknown as { buffer: Uint8Array }).buffer).equals(Buffer.from((before.asset!.data as unknown as { buffer: Uint8Array }).buffer))).toBe(true);
-    await expect(ModuleCompletion.create({ learnerId, courseSlug: 'bid-writing', moduleSlug: 'compliance', courseVersion: 1 })).rejects.toMatchObject({ code: 11000 });
+    expect(
+      Buffer.from((asset!.data as unknown as { buffer: Uint8Array }).buffer).equals(
+        Buffer.from((before.asset!.data as unknown as { buffer: Uint8Array }).buffer),
+      ),
+    ).toBe(true);
+    await expect(
+      ModuleCompletion.create({ learnerId, courseSlug: 'bid-writing', moduleSlug: 'compliance', courseVersion: 1 }),
+    ).rejects.toMatchObject({ code: 11000 });
   });
 });

@@ -22,16 +22,25 @@ describe('certificate administration and credentials', () => {
 
   async function issue(name: string): Promise<{ certificate: CertificateView; learner: Agent }> {
     const learner = await signedInUser(test.app, { name, email: email() });
-    const { certificate } = await issueCertificate({ learnerId: learner.id, courseSlug: 'selling-to-the-un', courseVersion: 1, completedAt: new Date('2025-05-20T08:00:00Z') });
+    const { certificate } = await issueCertificate({
+      learnerId: learner.id,
+      courseSlug: 'selling-to-the-un',
+      courseVersion: 1,
+      completedAt: new Date('2025-05-20T08:00:00Z'),
+    });
     return { certificate, learner: learner.agent };
   }
 
   async function postForm(url: string, pageUrl: string, fields: Record<string, string>) {
     const token = csrfFrom((await admin.get(pageUrl).expect(200)).text);
-    return admin.post(url).type('form').send({ _csrf: token, ...fields });
+    return admin
+      .post(url)
+      .type('form')
+      .send({ _csrf: token, ...fields });
   }
 
-  const verdict = async (code: string) => (await newAgent(test.app).get(`/verify/${code}`).set('Accept', 'application/json')).body as Record<string, unknown>;
+  const verdict = async (code: string) =>
+    (await newAgent(test.app).get(`/verify/${code}`).set('Accept', 'application/json')).body as Record<string, unknown>;
 
   beforeAll(async () => {
     test = await startTestApp('certificates_admin', { TRUST_PROXY: 'true' });
@@ -77,7 +86,11 @@ describe('certificate administration and credentials', () => {
       expect(page.text).toContain('Revoked certificate');
       expect(page.text).toContain('Issued in error');
       expect(page.text).not.toContain('Duplicate enrolment');
-      expect(await verdict(certificate.code)).toMatchObject({ status: 'revoked', revocationReason: 'issued-in-error', revokedAt: expect.any(String) });
+      expect(await verdict(certificate.code)).toMatchObject({
+        status: 'revoked',
+        revocationReason: 'issued-in-error',
+        revokedAt: expect.any(String),
+      });
 
       await learner.get(`/certificates/${certificate.serial}.pdf`).expect(410);
       await learner.get(`/certificates/${certificate.serial}/credential.jwt`).expect(410);
@@ -100,7 +113,12 @@ describe('certificate administration and credentials', () => {
       const old = (await Certificate.findOne({ serial: certificate.serial }).lean())!;
       expect(old.status).toBe('superseded');
       const replacement = (await Certificate.findOne({ serial: old.supersededBy! }).lean())!;
-      expect(replacement).toMatchObject({ holderName: 'Zhang Wei 张伟', supersedes: certificate.serial, status: 'valid', courseSlug: 'selling-to-the-un' });
+      expect(replacement).toMatchObject({
+        holderName: 'Zhang Wei 张伟',
+        supersedes: certificate.serial,
+        status: 'valid',
+        courseSlug: 'selling-to-the-un',
+      });
       expect(replacement.code).not.toBe(old.code);
 
       const oldPage = await newAgent(test.app).get(`/verify/${certificate.code}`).expect(200);
@@ -112,11 +130,18 @@ describe('certificate administration and credentials', () => {
       const list = await learner.get('/certificates').expect(200);
       expect(list.text).toContain(replacement.serial);
       await learner.get(`/certificates/${replacement.serial}.pdf`).expect(200);
-      const reissue = await issueCertificate({ learnerId: old.learnerId, courseSlug: 'selling-to-the-un', courseVersion: 1, completedAt: new Date() });
+      const reissue = await issueCertificate({
+        learnerId: old.learnerId,
+        courseSlug: 'selling-to-the-un',
+        courseVersion: 1,
+        completedAt: new Date(),
+      });
       expect(reissue).toMatchObject({ isNew: false, certificate: { serial: replacement.serial } });
       expect(await AuditEntry.countDocuments({ targetId: certificate.serial, action: 'certificate.correct-name' })).toBe(1);
 
-      const same = await postForm(`/admin/certificates/${replacement.serial}/correct`, `/admin/certificates/${replacement.serial}`, { name: 'Zhang Wei 张伟' });
+      const same = await postForm(`/admin/certificates/${replacement.serial}/correct`, `/admin/certificates/${replacement.serial}`, {
+        name: 'Zhang Wei 张伟',
+      });
       expect(same.status).toBe(409);
       expect(same.text).toContain('The corrected name is the same as the current one.');
     });
@@ -128,7 +153,10 @@ describe('certificate administration and credentials', () => {
       const response = await learner.get(`/certificates/${certificate.serial}/credential.jwt`).expect(200);
       expect(response.headers['content-type']).toMatch(/^application\/jwt/);
       const jwks = (await request(test.app).get('/.well-known/certificate-keys.json').expect(200)).body as JSONWebKeySet;
-      const { payload } = await jwtVerify(response.text, createLocalJWKSet(jwks), { issuer: `${test.config.baseUrl}/`, algorithms: ['RS256'] });
+      const { payload } = await jwtVerify(response.text, createLocalJWKSet(jwks), {
+        issuer: `${test.config.baseUrl}/`,
+        algorithms: ['RS256'],
+      });
       expect(payload).toMatchObject({ jti: certificate.verifyUrl, type: ['VerifiableCredential', 'OpenBadgeCredential'] });
     });
   });

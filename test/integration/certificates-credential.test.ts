@@ -41,7 +41,12 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
 
   async function issue(name: string): Promise<{ certificate: CertificateView; learner: Agent }> {
     const learner = await signedInUser(test.app, { name, email: email() });
-    const { certificate } = await issueCertificate({ learnerId: learner.id, courseSlug: 'selling-to-the-un', courseVersion: 1, completedAt: new Date('2025-05-20T08:00:00Z') });
+    const { certificate } = await issueCertificate({
+      learnerId: learner.id,
+      courseSlug: 'selling-to-the-un',
+      courseVersion: 1,
+      completedAt: new Date('2025-05-20T08:00:00Z'),
+    });
     return { certificate, learner: learner.agent };
   }
 
@@ -51,7 +56,11 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
     return request(test.app).get(new URL(url).pathname);
   };
 
-  async function fetchStatusList(url: string): Promise<{ credential: Record<string, unknown> & { credentialSubject: { encodedList: string; statusPurpose: string; type: string } } }> {
+  async function fetchStatusList(
+    url: string,
+  ): Promise<{
+    credential: Record<string, unknown> & { credentialSubject: { encodedList: string; statusPurpose: string; type: string } };
+  }> {
     const response = await fetchOurs(url).buffer(true).expect(200);
     expect(response.headers['content-type']).toMatch(/^application\/vc\+jwt/);
     expect(response.headers['access-control-allow-origin']).toBe('*');
@@ -69,12 +78,21 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
   describe('GET /certificates/:serial/credential.jwt', () => {
     it('passes the spec verification steps: header, kid dereferenced over HTTP, RS256 signature, claims equal to the credential fields', async () => {
       const { certificate, learner } = await issue('Badge Holder');
-      const jwt = (await learner.get(`/certificates/${certificate.serial}/credential.jwt`).expect(200).expect('Content-Type', /^application\/jwt/)).text;
+      const jwt = (
+        await learner
+          .get(`/certificates/${certificate.serial}/credential.jwt`)
+          .expect(200)
+          .expect('Content-Type', /^application\/jwt/)
+      ).text;
 
       // 1. Decode the header: RS256, a kid that is a URI, typ JWT, and no other header.
       const header = decodeProtectedHeader(jwt);
       expect(Object.keys(header).sort()).toEqual(['alg', 'kid', 'typ']);
-      expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: expect.stringMatching(/^http:\/\/.+\/\.well-known\/certificate-keys\/[A-Za-z0-9_-]{16}\.json$/) });
+      expect(header).toMatchObject({
+        alg: 'RS256',
+        typ: 'JWT',
+        kid: expect.stringMatching(/^http:\/\/.+\/\.well-known\/certificate-keys\/[A-Za-z0-9_-]{16}\.json$/),
+      });
       // 2. Dereference the kid: it answers with the public JWK (never a private part).
       const jwk = (await fetchOurs(header.kid!).expect(200)).body as JWK;
       expect(jwk).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: header.kid });
@@ -85,7 +103,10 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
       const credential = payload as unknown as Credential & Record<string, unknown>;
       expect(payload).not.toHaveProperty('vc');
       expect(payload).not.toHaveProperty('exp');
-      expect(credential['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json']);
+      expect(credential['@context']).toEqual([
+        'https://www.w3.org/ns/credentials/v2',
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      ]);
       expect(credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
       expect(payload.iss).toBe(credential.issuer.id);
       expect(payload.iss).toBe(`${test.config.baseUrl}/`);
@@ -113,14 +134,18 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
       const [encodedHeader, body, signature] = jwt.split('.') as [string, string, string];
       const claims = Buffer.from(body, 'base64url');
       claims[claims.indexOf('Badge Holder')] = 'b'.charCodeAt(0);
-      await expect(jwtVerify(`${encodedHeader}.${claims.toString('base64url')}.${signature}`, await importJWK(jwk, 'RS256'))).rejects.toThrow();
+      await expect(
+        jwtVerify(`${encodedHeader}.${claims.toString('base64url')}.${signature}`, await importJWK(jwk, 'RS256')),
+      ).rejects.toThrow();
     });
 
     it('publishes the RS256 key beside the Ed25519 keys in the key set', async () => {
       const { certificate } = await issue('Key Set');
       const jwks = (await request(test.app).get('/.well-known/certificate-keys.json').expect(200)).body as { keys: JWK[] };
       expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', kid: certificate.signature.kid });
-      expect(jwks.keys.filter((key) => key.kty === 'RSA')).toEqual([expect.objectContaining({ alg: 'RS256', kid: expect.stringContaining('/.well-known/certificate-keys/') })]);
+      expect(jwks.keys.filter((key) => key.kty === 'RSA')).toEqual([
+        expect.objectContaining({ alg: 'RS256', kid: expect.stringContaining('/.well-known/certificate-keys/') }),
+      ]);
       expect(JSON.stringify(jwks)).not.toMatch(/"(d|p|q|dp|dq|qi)"/);
       await request(test.app).get('/.well-known/certificate-keys/AAAAAAAAAAAAAAAA.json').expect(404);
     });
@@ -142,7 +167,10 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
       expect(before.credential.credentialSubject).toMatchObject({ type: 'BitstringStatusList', statusPurpose: 'revocation' });
       expect(statusBit(before.credential.credentialSubject.encodedList, index)).toEqual({ bit: 0, length: 131072 });
 
-      const result = await revokeCertificate({ id: '64b7f0c2a1b2c3d4e5f60718', role: 'admin' }, { serial: certificate.serial, reason: 'misconduct', note: '' });
+      const result = await revokeCertificate(
+        { id: '64b7f0c2a1b2c3d4e5f60718', role: 'admin' },
+        { serial: certificate.serial, reason: 'misconduct', note: '' },
+      );
       expect(typeof result).not.toBe('string');
 
       const after = await fetchStatusList(status.statusListCredential);

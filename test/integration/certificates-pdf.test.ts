@@ -38,7 +38,12 @@ describe('certificate PDF file (PDF/A-3b, tagged, self-proving)', () => {
 
   it('is PDF/A-3b with XMP metadata, tagged with a structure tree and /Lang, fonts embedded, the JWT attached and verifiable, and recognised when uploaded', async () => {
     const learner = await signedInUser(test.app, { name: 'Nguyễn Thị Ánh & 张伟', email: 'pdf.holder@example.org' });
-    const { certificate } = await issueCertificate({ learnerId: learner.id, courseSlug: 'selling-to-the-un', courseVersion: 1, completedAt: new Date('2025-04-02T10:00:00Z') });
+    const { certificate } = await issueCertificate({
+      learnerId: learner.id,
+      courseSlug: 'selling-to-the-un',
+      courseVersion: 1,
+      completedAt: new Date('2025-04-02T10:00:00Z'),
+    });
     const pdf = (await learner.agent.get(`/certificates/${certificate.serial}.pdf`).buffer(true).parse(binary).expect(200)).body as Buffer;
     const file = path.join(dir, 'certificate.pdf');
     writeFileSync(file, pdf);
@@ -87,7 +92,10 @@ describe('certificate PDF file (PDF/A-3b, tagged, self-proving)', () => {
     // The verify-by-upload check still recognises the exact file.
     const agent = newAgent(test.app);
     const action = /action="(\/verify\/pdf\?_csrf=[^"]+)"/.exec((await agent.get('/verify').expect(200)).text)![1]!;
-    const upload = await agent.post(action.replace(/&amp;/g, '&')).set('Accept', 'application/json').attach('file', pdf, { filename: 'c.pdf', contentType: 'application/pdf' });
+    const upload = await agent
+      .post(action.replace(/&amp;/g, '&'))
+      .set('Accept', 'application/json')
+      .attach('file', pdf, { filename: 'c.pdf', contentType: 'application/pdf' });
     expect(upload.body).toMatchObject({ status: 'valid', file: 'exact', serial: certificate.serial });
   });
 });

@@ -44,12 +44,18 @@ describe('certificate status log', () => {
 
   async function issue(name: string): Promise<{ certificate: CertificateView; learner: Agent; pdf: Buffer }> {
     const learner = await signedInUser(test.app, { name, email: email() });
-    const { certificate } = await issueCertificate({ learnerId: learner.id, courseSlug: 'selling-to-the-un', courseVersion: 1, completedAt: new Date('2025-07-01T10:00:00Z') });
+    const { certificate } = await issueCertificate({
+      learnerId: learner.id,
+      courseSlug: 'selling-to-the-un',
+      courseVersion: 1,
+      completedAt: new Date('2025-07-01T10:00:00Z'),
+    });
     const pdf = (await learner.agent.get(`/certificates/${certificate.serial}.pdf`).buffer(true).parse(binary).expect(200)).body as Buffer;
     return { certificate, learner: learner.agent, pdf };
   }
 
-  const verdict = async (code: string) => (await newAgent(test.app).get(`/verify/${code}`).set('Accept', 'application/json')).body as Record<string, unknown>;
+  const verdict = async (code: string) =>
+    (await newAgent(test.app).get(`/verify/${code}`).set('Accept', 'application/json')).body as Record<string, unknown>;
 
   async function revoke(serial: string): Promise<void> {
     const result = await revokeCertificate(ADMIN, { serial, reason: 'misconduct', note: '' });
@@ -58,13 +64,19 @@ describe('certificate status log', () => {
 
   /** Puts back the record as it was while valid (F1 step 3), with the signature value shown by /verify then. */
   async function rollBack(serial: string, signatureValue: string): Promise<void> {
-    await Certificate.collection.updateOne({ serial }, { $set: { status: 'valid', revokedAt: null, revocationReason: null, 'signature.value': signatureValue } });
+    await Certificate.collection.updateOne(
+      { serial },
+      { $set: { status: 'valid', revokedAt: null, revocationReason: null, 'signature.value': signatureValue } },
+    );
   }
 
   async function upload(pdf: Buffer) {
     const agent = newAgent(test.app);
     const action = /action="(\/verify\/pdf\?_csrf=[^"]+)"/.exec((await agent.get('/verify').expect(200)).text)?.[1];
-    return agent.post(action!.replace(/&amp;/g, '&')).set('Accept', 'application/json').attach('file', pdf, { filename: 'c.pdf', contentType: 'application/pdf' });
+    return agent
+      .post(action!.replace(/&amp;/g, '&'))
+      .set('Accept', 'application/json')
+      .attach('file', pdf, { filename: 'c.pdf', contentType: 'application/pdf' });
   }
 
   beforeEach(async () => {
@@ -111,7 +123,10 @@ describe('certificate status log', () => {
     const corrected = await correctCertificateName(ADMIN, { serial: certificate.serial, name: 'Misspelled Name' });
     expect(typeof corrected).not.toBe('string');
     expect(await verdict(certificate.code)).toMatchObject({ status: 'superseded' });
-    await Certificate.collection.updateOne({ serial: certificate.serial }, { $set: { status: 'valid', supersededAt: null, supersededBy: null, 'signature.value': signature } });
+    await Certificate.collection.updateOne(
+      { serial: certificate.serial },
+      { $set: { status: 'valid', supersededAt: null, supersededBy: null, 'signature.value': signature } },
+    );
     expect(await verdict(certificate.code)).toMatchObject({ status: 'integrity_error', integrity: 'record_disagrees' });
   });
 
@@ -197,7 +212,12 @@ describe('certificate status log', () => {
       }
       // Nothing can be revoked on top of the older log either (it would fork the chain).
       const learner = await signedInUser(test.app, { name: 'Issued After Restore', email: email() });
-      const { certificate: other } = await issueCertificate({ learnerId: learner.id, courseSlug: 'selling-to-the-un', courseVersion: 1, completedAt: new Date() });
+      const { certificate: other } = await issueCertificate({
+        learnerId: learner.id,
+        courseSlug: 'selling-to-the-un',
+        courseVersion: 1,
+        completedAt: new Date(),
+      });
       expect(await revokeCertificate(ADMIN, { serial: other.serial, reason: 'other', note: '' })).toBe('integrity_error');
       // The holder's download is refused too: nothing is confirmed while the database is behind.
       await learner.agent.get(`/certificates/${other.serial}.pdf`).expect(503);
@@ -229,7 +249,19 @@ describe('certificate status log', () => {
       plans.map(
         (plan) =>
           new Promise<Record<string, string>>((resolve, reject) => {
-            const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/integration/certificates-status-log.worker.ts'), testDatabaseUri(), test.dbName, test.config.dataDir, plan.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
+            const child = spawn(
+              process.execPath,
+              [
+                '--import',
+                'tsx',
+                path.resolve('test/integration/certificates-status-log.worker.ts'),
+                testDatabaseUri(),
+                test.dbName,
+                test.config.dataDir,
+                plan.join(','),
+              ],
+              { stdio: ['ignore', 'pipe', 'pipe'] },
+            );
             let out = '';
             let err = '';
             child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -10,7 +10,13 @@ async function main(): Promise<void> {
   const [uri, dbName, dataDir, serials] = process.argv.slice(2) as [string, string, string, string];
   if (!dbName.startsWith('test_')) throw new Error('refusing a non-test database');
   await mongoose.connect(uri, { dbName });
-  configureCertificates({ baseUrl: 'http://localhost:3000', dataDir, issuerName: 'Procurement Academy', programmeName: 'Programme', certSigningKey: undefined });
+  configureCertificates({
+    baseUrl: 'http://localhost:3000',
+    dataDir,
+    issuerName: 'Procurement Academy',
+    programmeName: 'Programme',
+    certSigningKey: undefined,
+  });
   const admin = { id: '64b7f0c2a1b2c3d4e5f60718', role: 'admin' as const };
   const results = await Promise.all(
     serials.split(',').map(async (serial) => {

@@ -32,7 +32,12 @@ describe('certificate verification', () => {
 
   async function issue(name: string): Promise<{ certificate: CertificateView; pdf: Buffer }> {
     const learner = await signedInUser(test.app, { name, email: email() });
-    const { certificate } = await issueCertificate({ learnerId: learner.id, courseSlug: 'selling-to-the-un', courseVersion: 1, completedAt: new Date('2025-06-01T12:00:00Z') });
+    const { certificate } = await issueCertificate({
+      learnerId: learner.id,
+      courseSlug: 'selling-to-the-un',
+      courseVersion: 1,
+      completedAt: new Date('2025-06-01T12:00:00Z'),
+    });
     const pdf = await learner.agent.get(`/certificates/${certificate.serial}.pdf`).buffer(true).parse(binary).expect(200);
     return { certificate, pdf: pdf.body as Buffer };
   }
@@ -48,7 +53,16 @@ describe('certificate verification', () => {
       const { certificate } = await issue('张伟');
       const page = await newAgent(test.app).get(`/verify/${certificate.code}`).expect(200);
       expect(page.headers['cache-control']).toBe('no-store');
-      for (const expected of ['Valid certificate', '张伟', 'Selling to the United Nations: rules and first steps', '向联合国销售：规则与入门', '1 June 2025', certificate.serial, 'Procurement Academy', certificate.signature.kid]) {
+      for (const expected of [
+        'Valid certificate',
+        '张伟',
+        'Selling to the United Nations: rules and first steps',
+        '向联合国销售：规则与入门',
+        '1 June 2025',
+        certificate.serial,
+        'Procurement Academy',
+        certificate.signature.kid,
+      ]) {
         expect(page.text).toContain(expected);
       }
       const zh = await newAgent(test.app).get(`/verify/${certificate.code}?lang=zh-CN`).expect(200);
@@ -77,7 +91,10 @@ describe('certificate verification', () => {
       const plain = certificate.code.replace(/-/g, '');
       const sloppy = plain.toLowerCase().replace(/0/g, 'o').replace(/1/g, 'l');
       for (const variant of [plain, plain.toLowerCase(), sloppy, ` ${certificate.code.toLowerCase()} `.trim()]) {
-        const json = await newAgent(test.app).get(`/verify/${encodeURIComponent(variant)}`).set('Accept', 'application/json').expect(200);
+        const json = await newAgent(test.app)
+          .get(`/verify/${encodeURIComponent(variant)}`)
+          .set('Accept', 'application/json')
+          .expect(200);
         expect(json.body).toMatchObject({ status: 'valid', serial: certificate.serial });
       }
     });
@@ -86,13 +103,22 @@ describe('certificate verification', () => {
       const { certificate } = await issue('Typo Test');
       const findOne = jest.spyOn(Certificate, 'findOne');
       try {
-        const page = await newAgent(test.app).get(`/verify/${withTypo(certificate.code)}`).expect(400);
+        const page = await newAgent(test.app)
+          .get(`/verify/${withTypo(certificate.code)}`)
+          .expect(400);
         expect(page.text).toContain('This code has a typo');
-        const json = await newAgent(test.app).get(`/verify/${withTypo(certificate.code)}`).set('Accept', 'application/json').expect(400);
+        const json = await newAgent(test.app)
+          .get(`/verify/${withTypo(certificate.code)}`)
+          .set('Accept', 'application/json')
+          .expect(400);
         expect(json.body).toMatchObject({ status: 'typo', holder: null, serial: null, signature: null });
-        const swapped = certificate.code.slice(0, 1) + certificate.code.slice(2, 3) + certificate.code.slice(1, 2) + certificate.code.slice(3);
+        const swapped =
+          certificate.code.slice(0, 1) + certificate.code.slice(2, 3) + certificate.code.slice(1, 2) + certificate.code.slice(3);
         if (swapped !== certificate.code) await newAgent(test.app).get(`/verify/${swapped}`).expect(400);
-        await newAgent(test.app).get('/verify/ABC').set('Accept', 'application/json').expect(400, /"malformed"/);
+        await newAgent(test.app)
+          .get('/verify/ABC')
+          .set('Accept', 'application/json')
+          .expect(400, /"malformed"/);
         expect(findOne).not.toHaveBeenCalled();
       } finally {
         findOne.mockRestore();
@@ -105,7 +131,20 @@ describe('certificate verification', () => {
       const page = await newAgent(test.app).get(`/verify/${code}`).expect(404);
       expect(page.text).toContain('No certificate found');
       const json = await newAgent(test.app).get(`/verify/${code}`).set('Accept', 'application/json').expect(404);
-      expect(Object.keys(json.body).sort()).toEqual(['completedAt', 'course', 'holder', 'integrity', 'issuedAt', 'issuer', 'revocationReason', 'revokedAt', 'serial', 'signature', 'status', 'supersededBy']);
+      expect(Object.keys(json.body).sort()).toEqual([
+        'completedAt',
+        'course',
+        'holder',
+        'integrity',
+        'issuedAt',
+        'issuer',
+        'revocationReason',
+        'revokedAt',
+        'serial',
+        'signature',
+        'status',
+        'supersededBy',
+      ]);
       expect(json.body.status).toBe('not_found');
     });
 
@@ -184,13 +223,22 @@ describe('certificate verification', () => {
       expect(after.text).not.toContain('This exact file was issued');
       // Signed by a key we do not trust, or a genuine signature copied from another certificate: still altered.
       const stranger = loadKeyRing({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'pa-stranger-')) });
-      await CertificateFile.collection.updateOne({ serial: certificate.serial, sha256 }, { $set: { signature: signFileHash(stranger, { serial: certificate.serial, sha256 }) } });
+      await CertificateFile.collection.updateOne(
+        { serial: certificate.serial, sha256 },
+        { $set: { signature: signFileHash(stranger, { serial: certificate.serial, sha256 }) } },
+      );
       expect((await upload(altered)).text).toContain('This file was altered');
-      await CertificateFile.collection.updateOne({ serial: certificate.serial, sha256 }, { $set: { signature: signFileHash(keyRing(), { serial: 'PA-1999-000001', sha256 }) } });
+      await CertificateFile.collection.updateOne(
+        { serial: certificate.serial, sha256 },
+        { $set: { signature: signFileHash(keyRing(), { serial: 'PA-1999-000001', sha256 }) } },
+      );
       expect((await upload(altered)).text).toContain('This file was altered');
 
       // A rendition the app itself signed (after a template change) is recognised.
-      await CertificateFile.collection.updateOne({ serial: certificate.serial, sha256 }, { $set: { signature: signFileHash(keyRing(), { serial: certificate.serial, sha256 }) } });
+      await CertificateFile.collection.updateOne(
+        { serial: certificate.serial, sha256 },
+        { $set: { signature: signFileHash(keyRing(), { serial: certificate.serial, sha256 }) } },
+      );
       expect((await upload(altered)).text).toContain('This exact file was issued by Procurement Academy.');
     });
 
@@ -215,7 +263,14 @@ describe('certificate verification', () => {
       const { certificate } = await issue('Key Holder');
       const response = await request(test.app).get('/.well-known/certificate-keys.json').expect(200);
       expect(response.headers['access-control-allow-origin']).toBe('*');
-      expect(response.body.keys[0]).toEqual({ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: certificate.signature.kid, alg: 'EdDSA', use: 'sig' });
+      expect(response.body.keys[0]).toEqual({
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: expect.any(String),
+        kid: certificate.signature.kid,
+        alg: 'EdDSA',
+        use: 'sig',
+      });
       expect(JSON.stringify(response.body)).not.toMatch(/"d"/);
       expect(await User.countDocuments()).toBeGreaterThan(0);
     });

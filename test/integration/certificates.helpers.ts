@@ -22,7 +22,9 @@ export function pdfText(pdf: Buffer): Promise<string> {
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString('utf8')) : reject(new Error(Buffer.concat(err).toString()))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(out).toString('utf8')) : reject(new Error(Buffer.concat(err).toString())),
+    );
     child.stdin.end(pdf);
   });
 }
@@ -71,7 +73,12 @@ export function filledRectangles(pdf: Buffer): Box[] {
           [x, y],
           [x + w, y + h],
         ].map(([px, py]) => [ctm[0] * px! + ctm[2] * py! + ctm[4], ctm[1] * px! + ctm[3] * py! + ctm[5]] as const);
-        path.push({ x0: Math.min(corners[0]![0], corners[1]![0]), y0: Math.min(corners[0]![1], corners[1]![1]), x1: Math.max(corners[0]![0], corners[1]![0]), y1: Math.max(corners[0]![1], corners[1]![1]) });
+        path.push({
+          x0: Math.min(corners[0]![0], corners[1]![0]),
+          y0: Math.min(corners[0]![1], corners[1]![1]),
+          x1: Math.max(corners[0]![0], corners[1]![0]),
+          y1: Math.max(corners[0]![1], corners[1]![1]),
+        });
       } else if (value === 'f' || value === 'f*' || value === 'B' || value === 'b') {
         boxes.push(...path);
         path = [];

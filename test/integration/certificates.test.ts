@@ -23,7 +23,8 @@ describe('certificates: issuance and PDF', () => {
   let test: TestApp;
   let counter = 0;
   const email = () => `cert.${(counter += 1)}@example.org`;
-  const issueFor = (learnerId: string) => issueCertificate({ learnerId, courseSlug: COURSE.slug, courseVersion: 1, completedAt: COMPLETED_AT });
+  const issueFor = (learnerId: string) =>
+    issueCertificate({ learnerId, courseSlug: COURSE.slug, courseVersion: 1, completedAt: COMPLETED_AT });
 
   beforeAll(async () => {
     test = await startTestApp('certificates', { TRUST_PROXY: 'true', BASE_URL });
@@ -60,7 +61,9 @@ describe('certificates: issuance and PDF', () => {
     });
 
     it('gives concurrent learners consecutive, distinct serials without a counter', async () => {
-      const users = await User.insertMany(Array.from({ length: 6 }, (_, i) => ({ name: `Learner ${i}`, email: email(), passwordHash: 'x' })));
+      const users = await User.insertMany(
+        Array.from({ length: 6 }, (_, i) => ({ name: `Learner ${i}`, email: email(), passwordHash: 'x' })),
+      );
       const results = await Promise.all(users.map((user) => issueFor(String(user._id))));
       const numbers = results.map((result) => Number(result.certificate.serial.slice(-6))).sort((a, b) => a - b);
       expect(new Set(numbers).size).toBe(6);
@@ -93,7 +96,16 @@ describe('certificates: issuance and PDF', () => {
       const text = (await pdfText(pdf)).normalize('NFC');
       const words = name.split(' ');
       for (const word of words) expect(text).toContain(word);
-      for (const expected of [COURSE.en, COURSE.zh, certificate.code, certificate.serial, 'Certificate of Completion', '结业证书', certificate.verifyUrl, '12 March 2025']) {
+      for (const expected of [
+        COURSE.en,
+        COURSE.zh,
+        certificate.code,
+        certificate.serial,
+        'Certificate of Completion',
+        '结业证书',
+        certificate.verifyUrl,
+        '12 March 2025',
+      ]) {
         expect(text).toContain(expected);
       }
       expect(pdf.toString('latin1')).toContain(`/Keywords`);
@@ -107,7 +119,11 @@ describe('certificates: issuance and PDF', () => {
       const first = await learner.agent.get(`/certificates/${certificate.serial}.pdf`).buffer(true).parse(binary).expect(200);
       const second = await learner.agent.get(`/certificates/${certificate.serial}.pdf`).buffer(true).parse(binary).expect(200);
       expect(Buffer.compare(first.body as Buffer, second.body as Buffer)).toBe(0);
-      expect(createHash('sha256').update(first.body as Buffer).digest('hex')).toBe(certificate.pdfSha256);
+      expect(
+        createHash('sha256')
+          .update(first.body as Buffer)
+          .digest('hex'),
+      ).toBe(certificate.pdfSha256);
       const doc = (await Certificate.findOne({ serial: certificate.serial }).lean())!;
       const rendered = await renderRecordPdf(doc);
       expect(Buffer.compare(rendered, first.body as Buffer)).toBe(0);
@@ -125,7 +141,10 @@ describe('certificates: issuance and PDF', () => {
       await trainer.agent.get(url).expect(200).expect('Content-Type', 'application/pdf');
       const admin = await signedInUser(test.app, { name: 'Admin', email: email(), role: 'admin' });
       await admin.agent.get(url).expect(200);
-      await request(test.app).get(url).expect(303).expect('Location', `/login?next=${encodeURIComponent(url)}`);
+      await request(test.app)
+        .get(url)
+        .expect(303)
+        .expect('Location', `/login?next=${encodeURIComponent(url)}`);
       await owner.agent.get('/certificates/PA-1999-000001.pdf').expect(404);
       await owner.agent.get('/certificates/not-a-serial.pdf').expect(404);
     });

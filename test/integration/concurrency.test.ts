@@ -28,7 +28,10 @@ describe('races on the running server', () => {
     it('keeps every edit (a save that loses a race is re-applied to the newer revision)', async () => {
       const slug = 'race-course';
       await importCourses(writeFixtureCourse({ slug, modules: 2 }));
-      const context = { storage: new DiskStorage(path.join(test.config.dataDir, 'uploads')), workDir: path.join(test.config.dataDir, 'tmp') };
+      const context = {
+        storage: new DiskStorage(path.join(test.config.dataDir, 'uploads')),
+        workDir: path.join(test.config.dataDir, 'tmp'),
+      };
       const admin = { id: new Types.ObjectId().toString(), role: 'admin' as const };
       const markers = Array.from({ length: 20 }, (_, i) => `Edit number ${i + 1} of twenty.`);
 
@@ -50,7 +53,9 @@ describe('races on the running server', () => {
       const body = draft!.modules[0]!.markdown.en;
       expect(markers.filter((marker) => body.includes(marker))).toHaveLength(20);
       expect(draft!.revision).toBe(20);
-      const revisions = saved.map((outcome) => (outcome as PromiseFulfilledResult<{ revision: number }>).value.revision).sort((a, b) => a - b);
+      const revisions = saved
+        .map((outcome) => (outcome as PromiseFulfilledResult<{ revision: number }>).value.revision)
+        .sort((a, b) => a - b);
       expect(revisions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     }, 120000);
   });

@@ -46,7 +46,7 @@ describe('course import', () => {
     expect(await Course.countDocuments({ isPublished: true })).toBe(shipped.length);
   });
 
-  it('creates a new version when a module changes, keeping learners\' progress on the other modules', async () => {
+  it("creates a new version when a module changes, keeping learners' progress on the other modules", async () => {
     await importCourses(root);
     const learnerId = new Types.ObjectId();
     const v1 = await getLiveCourse('bid-writing');

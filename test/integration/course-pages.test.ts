@@ -32,10 +32,14 @@ describe('course pages', () => {
       const course = await getLiveCourse(slug);
       expect(course?.modules.length).toBeGreaterThanOrEqual(6);
       for (const lang of ['en', 'zh'] as const) {
-        const coursePage = await request(test.app).get(`/courses/${slug}?lang=${lang === 'zh' ? 'zh-CN' : 'en'}`).expect(200);
+        const coursePage = await request(test.app)
+          .get(`/courses/${slug}?lang=${lang === 'zh' ? 'zh-CN' : 'en'}`)
+          .expect(200);
         expect(coursePage.text).toContain(escapeHtml(course!.title[lang]));
         for (const module of course!.modules) {
-          const page = await request(test.app).get(`/courses/${slug}/modules/${module.slug}?lang=${lang === 'zh' ? 'zh-CN' : 'en'}`).expect(200);
+          const page = await request(test.app)
+            .get(`/courses/${slug}/modules/${module.slug}?lang=${lang === 'zh' ? 'zh-CN' : 'en'}`)
+            .expect(200);
           expect(page.text).toContain(escapeHtml(module.title[lang]));
           expect(page.text).toContain('class="references"');
           expect(page.text).not.toMatch(/<script|onerror=|javascript:/i);

@@ -33,7 +33,9 @@ describe('crash safety', () => {
     try {
       await importCourses(writeFixtureCourse({ slug: 'crash-course', modules: MODULES, quizzes: false }));
       const passwordHash = await hashPassword(PASSWORD);
-      await User.insertMany(Array.from({ length: LEARNERS }, (_, i) => ({ name: `Learner ${i}`, email: `crash${i}@example.org`, passwordHash })));
+      await User.insertMany(
+        Array.from({ length: LEARNERS }, (_, i) => ({ name: `Learner ${i}`, email: `crash${i}@example.org`, passwordHash })),
+      );
 
       const port = await findFreePort();
       const env = { MONGODB_URI: uri.toString(), DATA_DIR: dataDir, PORT: String(port), COURSES_DIR: path.join(dataDir, 'none') };
@@ -44,7 +46,11 @@ describe('crash safety', () => {
       const learners = await Promise.all(
         Array.from({ length: LEARNERS }, async (_, i) => {
           const client = browser(base);
-          const login = await client.postForm('/login', { _csrf: await client.csrf('/login'), email: `crash${i}@example.org`, password: PASSWORD });
+          const login = await client.postForm('/login', {
+            _csrf: await client.csrf('/login'),
+            email: `crash${i}@example.org`,
+            password: PASSWORD,
+          });
           expect(login.status).toBe(303);
           const enrol = await client.postForm('/courses/crash-course/enrol', { _csrf: await client.csrf('/courses/crash-course') });
           expect(enrol.status).toBe(303);
@@ -55,17 +61,20 @@ describe('crash safety', () => {
       const acknowledged: { email: string; module: string }[] = [];
       let killed = false;
       const updates = learners.flatMap(({ client, token, email }) =>
-        Array.from({ length: MODULES }, (_, m) =>
-          client
-            .postForm(`/courses/crash-course/modules/module-${m + 1}/complete`, { _csrf: token }, { accept: 'application/json' })
-            .then(async (response) => {
-              if (response.status === 200 && ((await response.json()) as { completed?: boolean }).completed === true) acknowledged.push({ email, module: `module-${m + 1}` });
-              if (!killed && acknowledged.length >= 60) {
-                killed = true;
-                first.child.kill('SIGKILL');
-              }
-            })
-            .catch(() => undefined), // the connection was cut by the kill: not acknowledged
+        Array.from(
+          { length: MODULES },
+          (_, m) =>
+            client
+              .postForm(`/courses/crash-course/modules/module-${m + 1}/complete`, { _csrf: token }, { accept: 'application/json' })
+              .then(async (response) => {
+                if (response.status === 200 && ((await response.json()) as { completed?: boolean }).completed === true)
+                  acknowledged.push({ email, module: `module-${m + 1}` });
+                if (!killed && acknowledged.length >= 60) {
+                  killed = true;
+                  first.child.kill('SIGKILL');
+                }
+              })
+              .catch(() => undefined), // the connection was cut by the kill: not acknowledged
         ),
       );
       expect(updates).toHaveLength(200);
@@ -83,7 +92,9 @@ describe('crash safety', () => {
       const stored = await ModuleCompletion.find({ courseSlug: 'crash-course' }, { learnerId: 1, moduleSlug: 1 }).lean();
       const storedKeys = new Set(stored.map((row) => `${String(row.learnerId)}/${row.moduleSlug}`));
       const missing = acknowledged.filter(({ email, module }) => !storedKeys.has(`${String(idByEmail.get(email))}/${module}`));
-      console.log(`crash safety: ${acknowledged.length} acknowledged before kill -9, ${stored.length} stored, ${missing.length} acknowledged but missing`);
+      console.log(
+        `crash safety: ${acknowledged.length} acknowledged before kill -9, ${stored.length} stored, ${missing.length} acknowledged but missing`,
+      );
       expect(acknowledged.length).toBeGreaterThanOrEqual(60);
       expect(missing).toEqual([]);
       second.child.kill('SIGTERM');

@@ -42,11 +42,21 @@ describe('database operations the app relies on', () => {
     const update = (module: string, score: number) =>
       Progress.updateOne(
         { learnerId: 'a', courseSlug: 'c' },
-        { $setOnInsert: { learnerId: 'a', courseSlug: 'c' }, $addToSet: { completedModules: module }, $max: { [`bestScores.${module}`]: score }, $inc: { attempts: 1 } },
+        {
+          $setOnInsert: { learnerId: 'a', courseSlug: 'c' },
+          $addToSet: { completedModules: module },
+          $max: { [`bestScores.${module}`]: score },
+          $inc: { attempts: 1 },
+        },
         { upsert: true },
       );
     await update('m1', 50);
-    for (const [module, score] of [['m1', 80], ['m2', 40], ['m1', 60]] as const) await update(module, score);
+    for (const [module, score] of [
+      ['m1', 80],
+      ['m2', 40],
+      ['m1', 60],
+    ] as const)
+      await update(module, score);
     const doc = await Progress.findOne({ learnerId: 'a' }).lean();
     expect(doc?.completedModules.sort()).toEqual(['m1', 'm2']);
     expect(doc?.attempts).toBe(4);
@@ -59,7 +69,10 @@ describe('database operations the app relies on', () => {
     // a quiz attempt) as its own insert-only document guarded by a unique index, which is exactly-once everywhere.
     const Completion = mongoose.model(
       'CompatCompletion',
-      new Schema({ learnerId: String, moduleSlug: String }, { collection: 'compat_completions' }).index({ learnerId: 1, moduleSlug: 1 }, { unique: true }),
+      new Schema({ learnerId: String, moduleSlug: String }, { collection: 'compat_completions' }).index(
+        { learnerId: 1, moduleSlug: 1 },
+        { unique: true },
+      ),
     );
     await Completion.createIndexes();
     const outcomes = await Promise.allSettled(
@@ -79,7 +92,11 @@ describe('database operations the app relies on', () => {
   });
 
   it('returns the updated document from findOneAndUpdate (without a projection)', async () => {
-    const doc = await Progress.findOneAndUpdate({ learnerId: 'd', courseSlug: 'c' }, { $inc: { attempts: 1 } }, { upsert: true, new: true }).lean();
+    const doc = await Progress.findOneAndUpdate(
+      { learnerId: 'd', courseSlug: 'c' },
+      { $inc: { attempts: 1 } },
+      { upsert: true, new: true },
+    ).lean();
     expect(doc?.attempts).toBe(1);
   });
 
@@ -97,18 +114,30 @@ describe('database operations the app relies on', () => {
       { $sort: { learners: -1 } },
       { $limit: 5 },
     ]);
-    expect(learners).toEqual([{ _id: 'x', learners: 2 }, { _id: 'y', learners: 1 }]);
+    expect(learners).toEqual([
+      { _id: 'x', learners: 2 },
+      { _id: 'y', learners: 1 },
+    ]);
     const attempts = await Progress.aggregate<{ _id: string; attempts: number }>([
       { $group: { _id: '$courseSlug', attempts: { $sum: '$attempts' } } },
       { $sort: { attempts: 1 } },
     ]);
-    expect(attempts).toEqual([{ _id: 'x', attempts: 4 }, { _id: 'y', attempts: 5 }]);
+    expect(attempts).toEqual([
+      { _id: 'x', attempts: 4 },
+      { _id: 'y', attempts: 5 },
+    ]);
   });
 
   it('counts, finds with $in, sorts, skips and uses anchored regex on a normalised field', async () => {
     await Progress.insertMany(['zhang', 'zhao', 'li'].map((learnerId, i) => ({ learnerId, courseSlug: 'x', attempts: i })));
     expect(await Progress.countDocuments({ courseSlug: 'x' })).toBe(3);
-    expect((await Progress.find({ learnerId: { $in: ['li', 'zhao'] } }).sort({ learnerId: 1 }).lean()).map((d) => d.learnerId)).toEqual(['li', 'zhao']);
+    expect(
+      (
+        await Progress.find({ learnerId: { $in: ['li', 'zhao'] } })
+          .sort({ learnerId: 1 })
+          .lean()
+      ).map((d) => d.learnerId),
+    ).toEqual(['li', 'zhao']);
     expect((await Progress.find({ learnerId: /^zh/ }).sort({ attempts: -1 }).skip(1).lean()).map((d) => d.learnerId)).toEqual(['zhang']);
     expect((await Progress.distinct('courseSlug')).sort()).toEqual(['x']);
   });
@@ -142,30 +171,43 @@ describe('database operations the app relies on', () => {
    * loses most of them (2-10 of 50 measured). The app therefore never relies on an update's atomicity.
    */
   describe('concurrent updates of one document', () => {
-    const isFerretdb = async () => Boolean(((await mongoose.connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: unknown }).ferretdbVersion);
+    const isFerretdb = async () =>
+      Boolean(((await mongoose.connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: unknown }).ferretdbVersion);
 
     it('50 concurrent $inc + $addToSet: all applied on MongoDB, most lost on FerretDB 1.24', async () => {
       const round = async (n: number) => {
         const { _id } = await Progress.create({ learnerId: `race-${n}`, courseSlug: 'inc' });
-        await Promise.all(Array.from({ length: 50 }, (_, i) => Progress.updateOne({ _id }, { $inc: { attempts: 1 }, $addToSet: { completedModules: `m${i}` } })));
+        await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            Progress.updateOne({ _id }, { $inc: { attempts: 1 }, $addToSet: { completedModules: `m${i}` } }),
+          ),
+        );
         const after = await Progress.findById(_id).lean();
         return { applied: after!.attempts, members: after!.completedModules.length };
       };
       const rounds = [await round(1), await round(2), await round(3)];
-      console.log(`[compat] 50 concurrent $inc + $addToSet on one document, three rounds: ${rounds.map((r) => `${r.applied}/${r.members}`).join(', ')} applied`);
+      console.log(
+        `[compat] 50 concurrent $inc + $addToSet on one document, three rounds: ${rounds.map((r) => `${r.applied}/${r.members}`).join(', ')} applied`,
+      );
       if (await isFerretdb()) {
         // Losses depend on timing: at least one of three rounds loses writes (every round did in every run measured).
         expect(rounds.some((r) => r.applied < 50)).toBe(true);
         expect(rounds.some((r) => r.members < 50)).toBe(true);
       } else {
-        expect(rounds).toEqual([{ applied: 50, members: 50 }, { applied: 50, members: 50 }, { applied: 50, members: 50 }]);
+        expect(rounds).toEqual([
+          { applied: 50, members: 50 },
+          { applied: 50, members: 50 },
+          { applied: 50, members: 50 },
+        ]);
       }
     });
 
     it('20 concurrent conditional updates {rev: 0} → {$inc: {rev: 1}}: one succeeds on MongoDB; FerretDB 1.24 may report several, keeping one', async () => {
       const collection = mongoose.connection.db!.collection('compat_cas');
       const { insertedId } = await collection.insertOne({ rev: 0, owner: null });
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => collection.updateOne({ _id: insertedId, rev: 0 }, { $set: { owner: i }, $inc: { rev: 1 } })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => collection.updateOne({ _id: insertedId, rev: 0 }, { $set: { owner: i }, $inc: { rev: 1 } })),
+      );
       const reported = results.filter((result) => result.modifiedCount === 1).length;
       const final = await collection.findOne({ _id: insertedId });
       // Whatever was reported, the document moved by exactly one revision: every other "success" was silently lost.

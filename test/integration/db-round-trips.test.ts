@@ -17,7 +17,11 @@ async function commandsOf(request: () => Promise<unknown>): Promise<{ total: num
   const before = databaseCommandCounts().byName;
   await request();
   const after = databaseCommandCounts().byName;
-  const byName = Object.fromEntries(Object.entries(after).map(([name, n]) => [name, n - (before[name] ?? 0)]).filter(([, n]) => Number(n) > 0));
+  const byName = Object.fromEntries(
+    Object.entries(after)
+      .map(([name, n]) => [name, n - (before[name] ?? 0)])
+      .filter(([, n]) => Number(n) > 0),
+  );
   return { total: Object.values(byName).reduce((sum: number, n) => sum + Number(n), 0), byName };
 }
 
@@ -28,7 +32,11 @@ describe('database round trips per request', () => {
     test = await startTestApp('round_trips', { COUNT_DB_COMMANDS: 'true' });
     await importCourses(writeFixtureCourse({ slug: COURSE, modules: 3 }));
     learner = await signedInUser(test.app, { name: 'Counted', email: 'counted@example.org' });
-    await learner.agent.post(`/courses/${COURSE}/enrol`).type('form').send({ _csrf: await tokenFor(learner.agent, `/courses/${COURSE}`) }).expect(303);
+    await learner.agent
+      .post(`/courses/${COURSE}/enrol`)
+      .type('form')
+      .send({ _csrf: await tokenFor(learner.agent, `/courses/${COURSE}`) })
+      .expect(303);
   });
   afterAll(() => test.close());
 
@@ -50,7 +58,12 @@ describe('database round trips per request', () => {
   it('module completion: 3 (session, learner state, the insert)', async () => {
     const token = await tokenFor(learner.agent, `/courses/${COURSE}/modules/module-2`);
     const counted = await commandsOf(() =>
-      learner.agent.post(`/courses/${COURSE}/modules/module-2/complete`).set('Accept', 'application/json').type('form').send({ _csrf: token }).expect(200),
+      learner.agent
+        .post(`/courses/${COURSE}/modules/module-2/complete`)
+        .set('Accept', 'application/json')
+        .type('form')
+        .send({ _csrf: token })
+        .expect(200),
     );
     console.log(`[round trips] completion: ${counted.total} ${JSON.stringify(counted.byName)}`);
     expect(counted).toEqual({ total: 3, byName: { find: 2, insert: 1 } });
@@ -65,8 +78,15 @@ describe('database round trips per request', () => {
   it('quiz submission (JSON): at most 5 (session, learner state, attempts, the insert, the first pass)', async () => {
     const quiz = `/courses/${COURSE}/modules/module-1/quiz`;
     const page = await learner.agent.get(quiz).expect(200);
-    const fields = { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!, submissionKey: /name="submissionKey" value="([^"]+)"/.exec(page.text)![1]!, 'q_q1-choice': 'a', 'q_q1-truth': 'true' };
-    const counted = await commandsOf(() => learner.agent.post(quiz).set('Accept', 'application/json').type('form').send(fields).expect(200));
+    const fields = {
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!,
+      submissionKey: /name="submissionKey" value="([^"]+)"/.exec(page.text)![1]!,
+      'q_q1-choice': 'a',
+      'q_q1-truth': 'true',
+    };
+    const counted = await commandsOf(() =>
+      learner.agent.post(quiz).set('Accept', 'application/json').type('form').send(fields).expect(200),
+    );
     console.log(`[round trips] quiz submission: ${counted.total} ${JSON.stringify(counted.byName)}`);
     expect(counted.byName.insert).toBe(2);
     expect(counted.total).toBeLessThanOrEqual(5);

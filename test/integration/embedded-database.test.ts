@@ -25,7 +25,11 @@ import { serverDataDir, spawnServer, type ServerProcess } from '../support/serve
 
 type Owner = { pid: number; uri: string; servers: { kind: string; pid: number; startTime?: string }[] };
 const readOwner = (dataDir: string) => JSON.parse(readFileSync(path.join(dataDir, 'db', 'owner.json'), 'utf8')) as Owner;
-const health = (port: number) => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+const health = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/healthz`).then(
+    (r) => r.status,
+    () => 0,
+  );
 
 /** Polls /healthz until `until` resolves; every answer is kept, so a test can assert that none was an outage. */
 function watchHealth(port: number) {
@@ -87,7 +91,11 @@ describe('one owner per data folder', () => {
 
   it('admin:create beside the running app uses its database and leaves /healthz at 200 throughout', async () => {
     const watch = watchHealth(port);
-    const tool = await runTool('scripts/admin-create.ts', ['--email', 'beside@example.org', '--name', 'Beside', '--password', 'a long enough passphrase'], { DATA_DIR: dataDir });
+    const tool = await runTool(
+      'scripts/admin-create.ts',
+      ['--email', 'beside@example.org', '--name', 'Beside', '--password', 'a long enough passphrase'],
+      { DATA_DIR: dataDir },
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     await watch.stop();
     expect(tool.output).toContain(`Using the database of the running app (pid ${first.child.pid})`);
@@ -97,7 +105,12 @@ describe('one owner per data folder', () => {
     const owner = readOwner(dataDir);
     const client = await mongoose.mongo.MongoClient.connect(owner.uri);
     try {
-      expect(await client.db().collection('users').findOne({ email: 'beside@example.org' }, { projection: { role: 1 } })).toMatchObject({ role: 'admin' });
+      expect(
+        await client
+          .db()
+          .collection('users')
+          .findOne({ email: 'beside@example.org' }, { projection: { role: 1 } }),
+      ).toMatchObject({ role: 'admin' });
     } finally {
       await client.close();
     }
@@ -121,7 +134,11 @@ describe('one owner per data folder', () => {
 
 // CI starts the machine's PostgreSQL for this; elsewhere it runs when one answers on 127.0.0.1:5432.
 const systemPostgres = 'postgres://postgres@127.0.0.1:5432/postgres';
-const postgresAnswers = () => new pg.Client({ connectionString: systemPostgres, connectionTimeoutMillis: 1000 }).connect().then((c) => (void c.end(), true), () => false);
+const postgresAnswers = () =>
+  new pg.Client({ connectionString: systemPostgres, connectionTimeoutMillis: 1000 }).connect().then(
+    (c) => (void c.end(), true),
+    () => false,
+  );
 
 describe('POSTGRES_URL: FerretDB on an existing PostgreSQL', () => {
   it('starts only FerretDB, on that PostgreSQL', async () => {
@@ -131,11 +148,17 @@ describe('POSTGRES_URL: FerretDB on an existing PostgreSQL', () => {
     }
     const admin = new pg.Client({ connectionString: systemPostgres });
     await admin.connect();
-    if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = 'academy_postgres_url_test'")).rowCount === 0) await admin.query('CREATE DATABASE academy_postgres_url_test');
+    if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = 'academy_postgres_url_test'")).rowCount === 0)
+      await admin.query('CREATE DATABASE academy_postgres_url_test');
     await admin.end();
     const dataDir = serverDataDir('pa-pgurl-');
     const port = await findFreePort();
-    const server = spawnServer({ DATA_DIR: dataDir, PORT: String(port), COURSES_DIR: path.join(dataDir, 'none'), POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/academy_postgres_url_test' });
+    const server = spawnServer({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      COURSES_DIR: path.join(dataDir, 'none'),
+      POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/academy_postgres_url_test',
+    });
     try {
       expect(await server.waitForLog('database resolved')).toMatchObject({ kind: 'embedded', backend: 'postgresql' });
       await server.waitForLog('Procurement Academy is listening');
@@ -178,8 +201,14 @@ describe('data from an earlier version (FerretDB on SQLite)', () => {
       await importCourses(coursesDir);
       for (const name of ['Ada Lovelace', '王小明', 'Grace Hopper']) {
         const user = await User.create({ name, email: `moved-${codes.length}@example.org`, passwordHash: 'scrypt$placeholder' });
-        for (const moduleSlug of ['module-1', 'module-2', 'module-3']) await ModuleCompletion.create({ learnerId: user._id, courseSlug: 'moved-course', moduleSlug, courseVersion: 1 });
-        const { certificate } = await issueCertificate({ learnerId: String(user._id), courseSlug: 'moved-course', courseVersion: 1, completedAt: new Date('2026-11-01T10:00:00Z') });
+        for (const moduleSlug of ['module-1', 'module-2', 'module-3'])
+          await ModuleCompletion.create({ learnerId: user._id, courseSlug: 'moved-course', moduleSlug, courseVersion: 1 });
+        const { certificate } = await issueCertificate({
+          learnerId: String(user._id),
+          courseSlug: 'moved-course',
+          courseVersion: 1,
+          completedAt: new Date('2026-11-01T10:00:00Z'),
+        });
         codes.push(certificate.code);
       }
     } finally {
@@ -198,7 +227,9 @@ describe('data from an earlier version (FerretDB on SQLite)', () => {
       expect(readdirSync(path.join(dataDir, 'db', 'ferretdb')).some((name) => name.startsWith('sqlite.migrated-'))).toBe(true);
 
       for (const code of codes) {
-        const verdict = (await fetch(`http://127.0.0.1:${port}/verify/${code}`, { headers: { accept: 'application/json' } }).then((r) => r.json())) as { status?: string };
+        const verdict = (await fetch(`http://127.0.0.1:${port}/verify/${code}`, { headers: { accept: 'application/json' } }).then((r) =>
+          r.json(),
+        )) as { status?: string };
         expect(verdict.status).toBe('valid');
       }
       const client = await mongoose.mongo.MongoClient.connect(readOwner(dataDir).uri);

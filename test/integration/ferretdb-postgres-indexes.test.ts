@@ -21,7 +21,7 @@ describe('GIN indexes derived from the models', () => {
   });
 
   it('quotes names so that a collection name cannot break out of the statement', () => {
-    const sql = ginIndexSql("db", new Map([["we'ird", ['_id']]]));
+    const sql = ginIndexSql('db', new Map([["we'ird", ['_id']]]));
     expect(sql).toContain("('we''ird', '_id')");
     expect(sql).toContain('USING gin ((_jsonb -> %L))');
   });
@@ -46,15 +46,24 @@ const postgresUrl = process.env.TEST_POSTGRES_URL;
 
   /** PostgreSQL's plan for FerretDB's query of `collection` filtered by equality on each field (values as FerretDB's JSON). */
   async function planOf(collection: string, filter: Record<string, unknown>): Promise<string> {
-    const table = await client.query(`SELECT _jsonb->>'table' AS t FROM ${client.escapeIdentifier(dbName)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`, [collection]);
+    const table = await client.query(
+      `SELECT _jsonb->>'table' AS t FROM ${client.escapeIdentifier(dbName)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`,
+      [collection],
+    );
     const name = table.rows[0]?.t as string | undefined;
     if (!name) throw new Error(`no table for ${collection}`);
     const fields = Object.entries(filter);
     const where = fields.map((_, i) => `_jsonb->$${2 * i + 1} @> $${2 * i + 2}`).join(' AND ');
-    const params = fields.flatMap(([field, value]) => [field, JSON.stringify(value instanceof Types.ObjectId ? value.toHexString() : value)]);
+    const params = fields.flatMap(([field, value]) => [
+      field,
+      JSON.stringify(value instanceof Types.ObjectId ? value.toHexString() : value),
+    ]);
     // Small tables would be scanned whatever the indexes: forbid that, so only a missing index shows as a Seq Scan.
     await client.query('SET enable_seqscan = off');
-    const plan = await client.query(`EXPLAIN SELECT _jsonb FROM ${client.escapeIdentifier(dbName)}.${client.escapeIdentifier(name)} WHERE ${where}`, params);
+    const plan = await client.query(
+      `EXPLAIN SELECT _jsonb FROM ${client.escapeIdentifier(dbName)}.${client.escapeIdentifier(name)} WHERE ${where}`,
+      params,
+    );
     return plan.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
   }
 

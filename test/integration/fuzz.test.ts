@@ -5,7 +5,15 @@ import mongoose from 'mongoose';
 import request, { type Response } from 'supertest';
 import { isRefreshing } from '../../src/reports/report-build';
 import { patternParams, routeKey, ROUTES, type Expectation, type RouteCase } from '../support/route-inventory';
-import { ACTORS, buildSecurityFixtures, collectionCounts, countChanges, listen, type Actor, type SecurityFixtures } from '../support/security-fixtures';
+import {
+  ACTORS,
+  buildSecurityFixtures,
+  collectionCounts,
+  countChanges,
+  listen,
+  type Actor,
+  type SecurityFixtures,
+} from '../support/security-fixtures';
 import { startTestApp } from '../support/test-app';
 
 /**
@@ -30,18 +38,40 @@ const text = (category: Category, label: string, value: string): Value => ({ cat
 const wire = (category: Category, label: string, value: string): Value => ({ category, label, raw: value });
 
 const VALUES: Value[] = [
-  wire('encoding', 'lone percent', '%'), wire('encoding', 'bad escape', '%zz'), wire('encoding', 'invalid UTF-8', '%FF%FE'),
-  wire('encoding', 'overlong slash', '%C0%AF'), wire('encoding', 'lone surrogate', '%ED%A0%80'), wire('encoding', 'NUL', 'a%00b'),
-  text('encoding', 'empty', ''), text('encoding', 'blank', ' \t '),
-  text('unicode', 'RTL override', 'evil\u202Etxt.exe'), text('unicode', 'zero-width', 'a\u200Db\u200Bc\uFEFF'), text('unicode', 'emoji', '😀👩‍👩‍👧‍👦🏳️‍🌈'),
-  text('unicode', 'CJK', '采购培训中心测试'), text('unicode', 'combining marks', `Z${'\u0301\u0336'.repeat(40)}`), text('unicode', 'RTL scripts', 'مرحبا שלום'),
-  text('injection', 'operator', '{"$gt":""}'), text('injection', 'script', '<script>alert(1)</script>'), text('injection', 'attribute breakout', '"><img src=x onerror=alert(1)>'),
-  text('injection', 'traversal', '../../etc/passwd'), wire('injection', 'double-encoded traversal', '..%252F..%252Fetc%252Fpasswd'), text('injection', 'javascript URL', 'javascript:alert(1)'),
-  text('injection', 'SQL', "' OR 1=1 --"), wire('injection', 'CRLF', '%0d%0aSet-Cookie:x=y'), text('injection', '__proto__', '__proto__'),
-  text('injection', 'constructor', 'constructor'), text('injection', 'protocol-relative', '//evil.example/x'), text('injection', 'backslash host', '/\\evil.example'),
+  wire('encoding', 'lone percent', '%'),
+  wire('encoding', 'bad escape', '%zz'),
+  wire('encoding', 'invalid UTF-8', '%FF%FE'),
+  wire('encoding', 'overlong slash', '%C0%AF'),
+  wire('encoding', 'lone surrogate', '%ED%A0%80'),
+  wire('encoding', 'NUL', 'a%00b'),
+  text('encoding', 'empty', ''),
+  text('encoding', 'blank', ' \t '),
+  text('unicode', 'RTL override', 'evil\u202Etxt.exe'),
+  text('unicode', 'zero-width', 'a\u200Db\u200Bc\uFEFF'),
+  text('unicode', 'emoji', '😀👩‍👩‍👧‍👦🏳️‍🌈'),
+  text('unicode', 'CJK', '采购培训中心测试'),
+  text('unicode', 'combining marks', `Z${'\u0301\u0336'.repeat(40)}`),
+  text('unicode', 'RTL scripts', 'مرحبا שלום'),
+  text('injection', 'operator', '{"$gt":""}'),
+  text('injection', 'script', '<script>alert(1)</script>'),
+  text('injection', 'attribute breakout', '"><img src=x onerror=alert(1)>'),
+  text('injection', 'traversal', '../../etc/passwd'),
+  wire('injection', 'double-encoded traversal', '..%252F..%252Fetc%252Fpasswd'),
+  text('injection', 'javascript URL', 'javascript:alert(1)'),
+  text('injection', 'SQL', "' OR 1=1 --"),
+  wire('injection', 'CRLF', '%0d%0aSet-Cookie:x=y'),
+  text('injection', '__proto__', '__proto__'),
+  text('injection', 'constructor', 'constructor'),
+  text('injection', 'protocol-relative', '//evil.example/x'),
+  text('injection', 'backslash host', '/\\evil.example'),
   text('injection', 'template', '<%= process.env %>${7*7}{{7*7}}'),
-  text('number', 'huge number', '9'.repeat(400)), text('number', 'negative', '-1'), text('number', 'big negative', '-99999999999999999999'),
-  text('number', 'exponent', '1e308'), text('number', 'NaN', 'NaN'), text('number', 'hex', '0x1F'), text('number', 'fraction', '0.5'),
+  text('number', 'huge number', '9'.repeat(400)),
+  text('number', 'negative', '-1'),
+  text('number', 'big negative', '-99999999999999999999'),
+  text('number', 'exponent', '1e308'),
+  text('number', 'NaN', 'NaN'),
+  text('number', 'hex', '0x1F'),
+  text('number', 'fraction', '0.5'),
   text('oversized', '10 000 chars', 'A'.repeat(10_000)),
 ];
 const CATEGORIES: Category[] = ['encoding', 'unicode', 'injection', 'number', 'oversized', 'injection'];
@@ -54,8 +84,7 @@ const REFLECTED = /<script>alert\(1\)<\/script>|<img src=x onerror=alert\(1\)>|(
  * Bugs this test found that are not fixed yet, each pinned by an `it.failing` below; the fuzz reports them as known
  * instead of failing. Remove an entry when its bug is fixed (its `it.failing` then fails, as a reminder).
  */
-const KNOWN_BUGS: { route: string; status: number; bug: string }[] = [
-];
+const KNOWN_BUGS: { route: string; status: number; bug: string }[] = [];
 
 type Body =
   | { kind: 'form'; raw: string }
@@ -63,7 +92,16 @@ type Body =
   | { kind: 'none' }
   | { kind: 'multipart'; files: { field: string; name: string; data: Buffer }[] };
 
-type FuzzRequest = { actor: Actor; route: RouteCase; path: string; query: string; body?: Body; headers?: Record<string, string>; label: string; deep?: boolean };
+type FuzzRequest = {
+  actor: Actor;
+  route: RouteCase;
+  path: string;
+  query: string;
+  body?: Body;
+  headers?: Record<string, string>;
+  label: string;
+  deep?: boolean;
+};
 
 /**
  * Hostile request headers the app reads (language, request id, client address behind the proxy, content
@@ -71,7 +109,11 @@ type FuzzRequest = { actor: Actor; route: RouteCase; path: string; query: string
  */
 const HEADER_SETS: { label: string; headers: Record<string, string>; needsFreshCookies?: boolean }[] = [
   { label: 'Accept-Language garbage', headers: { 'Accept-Language': `zh-CN;q=abc, *;q=-1, ${'x-'.repeat(2000)}, ../../etc/passwd` } },
-  { label: 'lang cookie garbage', headers: { Cookie: 'lang=zh-CN%0d%0aSet-Cookie:x=y; lang=__proto__; pa.sid=s%3Aforged.signature' }, needsFreshCookies: true },
+  {
+    label: 'lang cookie garbage',
+    headers: { Cookie: 'lang=zh-CN%0d%0aSet-Cookie:x=y; lang=__proto__; pa.sid=s%3Aforged.signature' },
+    needsFreshCookies: true,
+  },
   { label: 'X-Request-Id markup', headers: { 'X-Request-Id': '<script>alert(1)</script>' } },
   { label: 'X-Forwarded-For garbage', headers: { 'X-Forwarded-For': 'not-an-ip, 999.999.1.1, ::ffff:1.2.3.4, %0d%0a' } },
   { label: 'X-Forwarded-Host and Proto', headers: { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'javascript' } },
@@ -81,13 +123,15 @@ const HEADER_SETS: { label: string; headers: Record<string, string>; needsFreshC
 ];
 
 const encodePairs = (pairs: [string, string][]) => pairs.map(([key, value]) => `${encodeURIComponent(key)}=${value}`).join('&');
-const asPairs = (record: Record<string, string>): [string, string][] => Object.entries(record).map(([key, value]) => [key, encodeURIComponent(value)]);
+const asPairs = (record: Record<string, string>): [string, string][] =>
+  Object.entries(record).map(([key, value]) => [key, encodeURIComponent(value)]);
 
 /** Did this actor get past authorisation in the matrix? Those get the deep fuzz; the others a sample. */
-const isReached = (expected: Expectation) => expected === 'allowed' || (typeof expected === 'number' && ![401, 403, 404].includes(expected));
+const isReached = (expected: Expectation) =>
+  expected === 'allowed' || (typeof expected === 'number' && ![401, 403, 404].includes(expected));
 
 function buildRequests(f: SecurityFixtures, random: () => number): FuzzRequest[] {
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const ofCategory = (category: Category) => pick(VALUES.filter((value) => value.category === category));
   const requests: FuzzRequest[] = [];
 
@@ -101,18 +145,41 @@ function buildRequests(f: SecurityFixtures, random: () => number): FuzzRequest[]
     if (route.method === 'GET' && !paramNames.length && !queryFields.length) continue;
 
     const path = (overrides: Record<string, string> = {}) =>
-      route.pattern.replace(/([:*])([A-Za-z_]\w*)/g, (_m, kind: string, name: string) => overrides[name] ?? (kind === '*' ? params[name]!.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(params[name]!)));
+      route.pattern.replace(
+        /([:*])([A-Za-z_]\w*)/g,
+        (_m, kind: string, name: string) =>
+          overrides[name] ??
+          (kind === '*' ? params[name]!.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(params[name]!)),
+      );
     const query = (pairs: [string, string][]) => (pairs.length ? `?${encodePairs(pairs)}` : '');
     const formBody = (pairs: [string, string][]): Body =>
-      route.multipart ? { kind: 'multipart', files: [{ field: route.multipart.field, name: 'fuzz.bin', data: Buffer.from(encodePairs(pairs)) }] } : { kind: 'form', raw: encodePairs(pairs) };
+      route.multipart
+        ? { kind: 'multipart', files: [{ field: route.multipart.field, name: 'fuzz.bin', data: Buffer.from(encodePairs(pairs)) }] }
+        : { kind: 'form', raw: encodePairs(pairs) };
     const basePairs = asPairs(form);
-    const withField = (pairs: [string, string][], field: string, replacement: [string, string][]) => [...pairs.filter(([key]) => key !== field), ...replacement];
+    const withField = (pairs: [string, string][], field: string, replacement: [string, string][]) => [
+      ...pairs.filter(([key]) => key !== field),
+      ...replacement,
+    ];
 
     /** One field of one kind (path parameter, query or form field) set to `value`, everything else valid. */
-    const variant = (actor: Actor, field: { kind: 'param' | 'query' | 'form'; name: string }, replacement: [string, string][] | Value, label: string): FuzzRequest => {
+    const variant = (
+      actor: Actor,
+      field: { kind: 'param' | 'query' | 'form'; name: string },
+      replacement: [string, string][] | Value,
+      label: string,
+    ): FuzzRequest => {
       const pairs = Array.isArray(replacement) ? replacement : [[field.name, replacement.raw] as [string, string]];
       const asValue = Array.isArray(replacement) ? undefined : replacement.raw;
-      if (field.kind === 'param') return { actor, route, label, path: path({ [field.name]: asValue ?? 'x' }), query: query(baseQuery), body: route.method === 'POST' ? formBody(basePairs) : undefined };
+      if (field.kind === 'param')
+        return {
+          actor,
+          route,
+          label,
+          path: path({ [field.name]: asValue ?? 'x' }),
+          query: query(baseQuery),
+          body: route.method === 'POST' ? formBody(basePairs) : undefined,
+        };
       if (field.kind === 'query') return { actor, route, label, path: path(), query: query(withField(baseQuery, field.name, pairs)) };
       return { actor, route, label, path: path(), query: query(baseQuery), body: formBody(withField(basePairs, field.name, pairs)) };
     };
@@ -122,25 +189,86 @@ function buildRequests(f: SecurityFixtures, random: () => number): FuzzRequest[]
       ...(route.method === 'POST' && !route.multipart ? Object.keys(form).map((name) => ({ kind: 'form' as const, name })) : []),
     ];
     const shapes = (name: string): { label: string; pairs: [string, string][] }[] => [
-      { label: 'repeated key', pairs: [[name, 'a'], [name, 'b']] },
+      {
+        label: 'repeated key',
+        pairs: [
+          [name, 'a'],
+          [name, 'b'],
+        ],
+      },
       { label: 'operator key', pairs: [[`${name}[$ne]`, 'x']] },
-      { label: 'array key', pairs: [[`${name}[]`, 'x'], [`${name}[]`, 'y']] },
+      {
+        label: 'array key',
+        pairs: [
+          [`${name}[]`, 'x'],
+          [`${name}[]`, 'y'],
+        ],
+      },
     ];
     /** Whole-request shapes for forms: other content types, prototype keys, too many fields, too big a body. */
     const postShapes = (actor: Actor, deep: boolean): FuzzRequest[] => {
       if (route.method !== 'POST') return [];
-      const json = (label: string, value: unknown): FuzzRequest => ({ actor, route, label, path: path(), query: query(baseQuery), body: { kind: 'json', raw: typeof value === 'string' ? value : JSON.stringify(value) } });
+      const json = (label: string, value: unknown): FuzzRequest => ({
+        actor,
+        route,
+        label,
+        path: path(),
+        query: query(baseQuery),
+        body: { kind: 'json', raw: typeof value === 'string' ? value : JSON.stringify(value) },
+      });
       const mapped = (value: unknown) => Object.fromEntries(Object.keys(form).map((key) => [key, value]));
       const all: FuzzRequest[] = [
         json('JSON with operator objects', { ...mapped({ $gt: '' }), $where: '1' }),
-        { actor, route, label: '200 kB body', path: path(), query: query(baseQuery), body: { kind: 'form', raw: `note=${'B'.repeat(200_000)}` } },
+        {
+          actor,
+          route,
+          label: '200 kB body',
+          path: path(),
+          query: query(baseQuery),
+          body: { kind: 'form', raw: `note=${'B'.repeat(200_000)}` },
+        },
         json('JSON numbers and arrays', Object.fromEntries(Object.keys(form).map((key, i) => [key, i % 2 ? 1e21 : ['a', { $ne: 1 }]]))),
         json('JSON prototype keys', '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}'),
-        { actor, route, label: 'prototype keys in a form', path: path(), query: query(baseQuery), body: formBody([...basePairs, ['__proto__[polluted]', '1'], ['constructor[prototype][polluted]', '1'], ['__proto__', 'x'], ['hasOwnProperty', 'x']]) },
-        { actor, route, label: 'text/plain body', path: path(), query: query(baseQuery), body: { kind: 'text', raw: encodePairs(basePairs) } },
+        {
+          actor,
+          route,
+          label: 'prototype keys in a form',
+          path: path(),
+          query: query(baseQuery),
+          body: formBody([
+            ...basePairs,
+            ['__proto__[polluted]', '1'],
+            ['constructor[prototype][polluted]', '1'],
+            ['__proto__', 'x'],
+            ['hasOwnProperty', 'x'],
+          ]),
+        },
+        {
+          actor,
+          route,
+          label: 'text/plain body',
+          path: path(),
+          query: query(baseQuery),
+          body: { kind: 'text', raw: encodePairs(basePairs) },
+        },
         { actor, route, label: 'no body', path: path(), query: query(baseQuery), body: { kind: 'none' } },
-        { actor, route, label: '150 fields', path: path(), query: query(baseQuery), body: formBody([...basePairs, ...Array.from({ length: 150 }, (_, i) => [`f${i}`, 'x'] as [string, string])]) },
-        { actor, route, label: 'valid form, JSON wanted', path: path(), query: query(baseQuery), body: formBody(basePairs), headers: { Accept: 'application/json' } },
+        {
+          actor,
+          route,
+          label: '150 fields',
+          path: path(),
+          query: query(baseQuery),
+          body: formBody([...basePairs, ...Array.from({ length: 150 }, (_, i) => [`f${i}`, 'x'] as [string, string])]),
+        },
+        {
+          actor,
+          route,
+          label: 'valid form, JSON wanted',
+          path: path(),
+          query: query(baseQuery),
+          body: formBody(basePairs),
+          headers: { Accept: 'application/json' },
+        },
       ];
       if (route.multipart) all.push(...uploadShapes(actor));
       return deep ? all : all.slice(0, 2);
@@ -149,16 +277,33 @@ function buildRequests(f: SecurityFixtures, random: () => number): FuzzRequest[]
     const uploadShapes = (actor: Actor): FuzzRequest[] => {
       const field = route.multipart!.field;
       const garbage = Buffer.from(Array.from({ length: 2048 }, () => Math.floor(random() * 256)));
-      const upload = (label: string, files: { field: string; name: string; data: Buffer }[]): FuzzRequest => ({ actor, route, label, path: path(), query: query(baseQuery), body: { kind: 'multipart', files } });
+      const upload = (label: string, files: { field: string; name: string; data: Buffer }[]): FuzzRequest => ({
+        actor,
+        route,
+        label,
+        path: path(),
+        query: query(baseQuery),
+        body: { kind: 'multipart', files },
+      });
       return [
         upload('file name traversal', [{ field, name: '../../../etc/passwd.png', data: garbage }]),
         upload('file name with quotes and CRLF', [{ field, name: 'a".png\r\nContent-Type: text/html', data: garbage }]),
         upload('file name RTL and emoji', [{ field, name: `\u202Egnp.exe😀${'長'.repeat(300)}.png`, data: garbage }]),
-        upload('PDF header, garbage after', [{ field, name: 'certificate.pdf', data: Buffer.concat([Buffer.from('%PDF-1.7\n'), garbage]) }]),
-        upload('PNG header, garbage after', [{ field, name: 'image.png', data: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), garbage]) }]),
-        upload('zip header, garbage after', [{ field, name: 'course.zip', data: Buffer.concat([Buffer.from('504b0304', 'hex'), garbage]) }]),
+        upload('PDF header, garbage after', [
+          { field, name: 'certificate.pdf', data: Buffer.concat([Buffer.from('%PDF-1.7\n'), garbage]) },
+        ]),
+        upload('PNG header, garbage after', [
+          { field, name: 'image.png', data: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), garbage]) },
+        ]),
+        upload('zip header, garbage after', [
+          { field, name: 'course.zip', data: Buffer.concat([Buffer.from('504b0304', 'hex'), garbage]) },
+        ]),
         upload('empty file', [{ field, name: 'empty.png', data: Buffer.alloc(0) }]),
-        upload('two files and a stranger', [{ field, name: 'a.png', data: garbage }, { field, name: 'b.png', data: garbage }, { field: 'other', name: 'c.png', data: garbage }]),
+        upload('two files and a stranger', [
+          { field, name: 'a.png', data: garbage },
+          { field, name: 'b.png', data: garbage },
+          { field: 'other', name: 'c.png', data: garbage },
+        ]),
       ];
     };
 
@@ -188,7 +333,15 @@ function buildRequests(f: SecurityFixtures, random: () => number): FuzzRequest[]
         const headerSets = HEADER_SETS.filter((set) => !set.needsFreshCookies || (actor === 'anonymous' && route.method === 'GET'));
         for (let n = 0; n < HEADER_SETS_PER_ROUTE; n += 1) {
           const set = pick(headerSets);
-          requests.push({ actor, route, label: `headers: ${set.label}`, path: path(), query: query(baseQuery), body: route.method === 'POST' ? formBody(basePairs) : undefined, headers: set.headers });
+          requests.push({
+            actor,
+            route,
+            label: `headers: ${set.label}`,
+            path: path(),
+            query: query(baseQuery),
+            body: route.method === 'POST' ? formBody(basePairs) : undefined,
+            headers: set.headers,
+          });
         }
         for (let i = firstOfActor; i < requests.length; i += 1) requests[i]!.deep = true;
       } else {
@@ -227,12 +380,25 @@ describe('fuzzing every route as every role', () => {
       if (method === 'insertOne') return true;
       return (r.insertedCount ?? 0) + (r.modifiedCount ?? 0) + (r.upsertedCount ?? 0) + (r.deletedCount ?? 0) > 0;
     };
-    for (const method of ['insertOne', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete', 'bulkWrite']) {
+    for (const method of [
+      'insertOne',
+      'insertMany',
+      'updateOne',
+      'updateMany',
+      'replaceOne',
+      'deleteOne',
+      'deleteMany',
+      'findOneAndUpdate',
+      'findOneAndReplace',
+      'findOneAndDelete',
+      'bulkWrite',
+    ]) {
       const original = proto[method]!;
       proto[method] = async function traced(this: { collectionName: string }, ...args: unknown[]) {
         const store = context.getStore();
         const result = await original.apply(this, args);
-        if (store && this.collectionName !== 'sessions' && changed(method, result)) writes.get(store.id)?.push(`${method} ${this.collectionName}`);
+        if (store && this.collectionName !== 'sessions' && changed(method, result))
+          writes.get(store.id)?.push(`${method} ${this.collectionName}`);
         return result;
       };
       restorers.push(() => {
@@ -279,7 +445,11 @@ describe('fuzzing every route as every role', () => {
       const body = req.body ?? { kind: 'form', raw: '' };
       switch (body.kind) {
         case 'form':
-          return agent.post(url).set(headers).set('Content-Type', 'application/x-www-form-urlencoded').send(`_csrf=${encodeURIComponent(token)}&${body.raw}`);
+          return agent
+            .post(url)
+            .set(headers)
+            .set('Content-Type', 'application/x-www-form-urlencoded')
+            .send(`_csrf=${encodeURIComponent(token)}&${body.raw}`);
         case 'json':
           return agent.post(url).set(headers).set({ 'Content-Type': 'application/json', 'X-CSRF-Token': token }).send(body.raw);
         case 'text':
@@ -289,7 +459,8 @@ describe('fuzzing every route as every role', () => {
         case 'multipart': {
           const action = `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`;
           const upload = agent.post(action).set(headers).field('mode', 'draft');
-          for (const file of body.files) upload.attach(file.field, file.data, { filename: file.name, contentType: 'application/octet-stream' });
+          for (const file of body.files)
+            upload.attach(file.field, file.data, { filename: file.name, contentType: 'application/octet-stream' });
           return upload;
         }
       }
@@ -298,19 +469,24 @@ describe('fuzzing every route as every role', () => {
     function check(req: FuzzRequest, id: number, res: Response): void {
       const found: string[] = [];
       const type = String(res.headers['content-type'] ?? '');
-      const bodyText = /^(text\/|application\/json)/.test(type) ? res.text ?? '' : '';
+      const bodyText = /^(text\/|application\/json)/.test(type) ? (res.text ?? '') : '';
       if (res.status >= 500) found.push(`status ${res.status}`);
       if (LEAK.test(bodyText)) found.push(`leaks internals: ${LEAK.exec(bodyText)?.[0]}`);
       if (type.startsWith('text/html') && REFLECTED.test(bodyText)) found.push(`reflects markup: ${REFLECTED.exec(bodyText)?.[0]}`);
       const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []);
       if (cookies.some((cookie) => /^x=/i.test(cookie)) || 'x' in res.headers) found.push('header injection');
       const location = String(res.headers.location ?? '');
-      if (location && (!location.startsWith('/') || location.startsWith('//') || location.startsWith('/\\') || /[\s\p{Cc}]/u.test(location))) found.push(`redirects off-site: ${location}`);
+      if (
+        location &&
+        (!location.startsWith('/') || location.startsWith('//') || location.startsWith('/\\') || /[\s\p{Cc}]/u.test(location))
+      )
+        found.push(`redirects off-site: ${location}`);
       const written = (writes.get(id) ?? []).filter((write) => !req.route.fuzz?.rejectedWrites?.pattern.test(write));
       if (res.status >= 400 && res.status < 500 && written.length) found.push(`rejected (${res.status}) but wrote: ${written.join(', ')}`);
       if (!found.length) return;
       const known = KNOWN_BUGS.find((bug) => bug.route === routeKey(req.route) && bug.status === res.status);
-      if (known && found.length === 1 && found[0] === `status ${res.status}`) knownBugHits.add(`${known.route} → ${known.status}: ${known.bug}`);
+      if (known && found.length === 1 && found[0] === `status ${res.status}`)
+        knownBugHits.add(`${known.route} → ${known.status}: ${known.bug}`);
       else problems.push(`${describeRequest(req, id)} → ${res.status}: ${found.join('; ')}`);
     }
 
@@ -366,7 +542,8 @@ describe('fuzzing every route as every role', () => {
       await settle(route);
       if (middle && restRejected) {
         const changes = countChanges(middle, await collectionCounts(uncounted));
-        if (changes.length) problems.push(`${routeKey(route)}: ${rest.length} requests, all refused, changed counts: ${changes.join(', ')}`);
+        if (changes.length)
+          problems.push(`${routeKey(route)}: ${rest.length} requests, all refused, changed counts: ${changes.join(', ')}`);
       }
       await route.resetAfter?.(f);
     }
@@ -391,7 +568,10 @@ describe('fuzzing every route as every role', () => {
   // handler reading req.body.email threw (500). Every request now gets an object.
   it('POST /admin/courses/:slug/staff with a JSON body (or none) is refused with a 4xx, not a 500', async () => {
     const token = await f.csrf(f.agents.admin);
-    const json = await f.agents.admin.post(`/admin/courses/${f.course}/staff`).set({ 'X-CSRF-Token': token, 'Content-Type': 'application/json' }).send(JSON.stringify({ email: f.emails.trainer }));
+    const json = await f.agents.admin
+      .post(`/admin/courses/${f.course}/staff`)
+      .set({ 'X-CSRF-Token': token, 'Content-Type': 'application/json' })
+      .send(JSON.stringify({ email: f.emails.trainer }));
     const empty = await f.agents.admin.post(`/admin/courses/${f.course}/staff`).set('X-CSRF-Token', token);
     expect(json.status).toBeGreaterThanOrEqual(400);
     expect(json.status).toBeLessThan(500);

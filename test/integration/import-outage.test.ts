@@ -60,7 +60,8 @@ describe('database outage during a course import', () => {
       expect(page.text).toContain('Temporarily unavailable');
 
       server = await startFerretdb(binary, path.join(dir, 'db'), port);
-      for (let tries = 0; tries < 80 && (await request(app).get('/healthz')).status !== 200; tries += 1) await new Promise((r) => setTimeout(r, 250));
+      for (let tries = 0; tries < 80 && (await request(app).get('/healthz')).status !== 200; tries += 1)
+        await new Promise((r) => setTimeout(r, 250));
       await liveVersionsAreComplete();
 
       const outcomes = await importCourses(root);

@@ -20,19 +20,55 @@ describe('moving earlier progress into learnerFacts', () => {
     const db = mongoose.connection.db!;
     const learners = Array.from({ length: 30 }, () => new Types.ObjectId());
     const base = (learnerId: Types.ObjectId) => ({ learnerId, courseSlug: 'legacy-course' });
-    await db.collection('enrolments').insertMany(learners.map((id, i) => ({ ...base(id), enrolledAt: new Date(), ...(i % 10 === 0 ? { completedAt: new Date(), completedVersion: 1 } : {}) })));
-    await db.collection('moduleVisits').insertMany(learners.flatMap((id) => ['module-1', 'module-2'].map((moduleSlug) => ({ ...base(id), moduleSlug, firstVisitedAt: new Date() }))));
-    await db.collection('moduleCompletions').insertMany(learners.map((id) => ({ ...base(id), moduleSlug: 'module-1', courseVersion: 1, completedAt: new Date() })));
-    await db.collection('quizAttempts').insertMany(
-      learners.flatMap((id, i) => [1, 2].map((n) => ({ ...base(id), moduleSlug: 'module-1', courseVersion: 1, attemptNumber: n, submissionKey: `k${i}-${n}`, answers: [], score: 100, isPassed: true, submittedAt: new Date() }))),
-    );
+    await db
+      .collection('enrolments')
+      .insertMany(
+        learners.map((id, i) => ({
+          ...base(id),
+          enrolledAt: new Date(),
+          ...(i % 10 === 0 ? { completedAt: new Date(), completedVersion: 1 } : {}),
+        })),
+      );
+    await db
+      .collection('moduleVisits')
+      .insertMany(
+        learners.flatMap((id) => ['module-1', 'module-2'].map((moduleSlug) => ({ ...base(id), moduleSlug, firstVisitedAt: new Date() }))),
+      );
+    await db
+      .collection('moduleCompletions')
+      .insertMany(learners.map((id) => ({ ...base(id), moduleSlug: 'module-1', courseVersion: 1, completedAt: new Date() })));
+    await db
+      .collection('quizAttempts')
+      .insertMany(
+        learners.flatMap((id, i) =>
+          [1, 2].map((n) => ({
+            ...base(id),
+            moduleSlug: 'module-1',
+            courseVersion: 1,
+            attemptNumber: n,
+            submissionKey: `k${i}-${n}`,
+            answers: [],
+            score: 100,
+            isPassed: true,
+            submittedAt: new Date(),
+          })),
+        ),
+      );
 
     const log: string[] = [];
     await runDataMigrations((line) => log.push(line));
     expect(log.join('\n')).toMatch(/Moved 120 enrolments, completions and visits into learnerFacts/);
     const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     for (const gone of ['enrolments', 'moduleVisits', 'moduleCompletions']) expect(names).not.toContain(gone);
-    const counts = async () => Object.fromEntries(await Promise.all(['enrolment', 'visit', 'completion', 'quizPassed', 'courseCompleted'].map(async (kind) => [kind, await LearnerFact.countDocuments({ kind })])));
+    const counts = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ['enrolment', 'visit', 'completion', 'quizPassed', 'courseCompleted'].map(async (kind) => [
+            kind,
+            await LearnerFact.countDocuments({ kind }),
+          ]),
+        ),
+      );
     // One quizPassed per learner although each passed twice; one courseCompleted per completed enrolment.
     expect(await counts()).toEqual({ enrolment: 30, visit: 60, completion: 30, quizPassed: 30, courseCompleted: 3 });
 

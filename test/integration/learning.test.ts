@@ -16,13 +16,21 @@ const moduleUrl = (n: number) => `/courses/${COURSE}/modules/module-${n}`;
 /** Opens a page, then submits a form from it with the page's CSRF token, expecting `status`. */
 async function post(agent: Agent, pageUrl: string, action: string, status = 303) {
   const page = await agent.get(pageUrl).expect(200);
-  return agent.post(action).type('form').send({ _csrf: csrfFrom(page.text) }).expect(status);
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text) })
+    .expect(status);
 }
 
 async function submitQuiz(agent: Agent, n: number, answers: Record<string, string>, status = 200) {
   const page = await agent.get(`${moduleUrl(n)}/quiz`).expect(200);
   const submissionKey = /name="submissionKey" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-  return agent.post(`${moduleUrl(n)}/quiz`).type('form').send({ _csrf: csrfFrom(page.text), submissionKey, ...answers }).expect(status);
+  return agent
+    .post(`${moduleUrl(n)}/quiz`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), submissionKey, ...answers })
+    .expect(status);
 }
 
 describe('the learner journey', () => {
@@ -95,8 +103,16 @@ describe('the learner journey', () => {
   it('rejects a wrong CSRF token and records nothing', async () => {
     const { agent, id } = await learner();
     await post(agent, `/courses/${COURSE}`, `/courses/${COURSE}/enrol`);
-    await agent.post(`${moduleUrl(1)}/complete`).type('form').send({ _csrf: 'forged' }).expect(403);
-    await agent.post(`${moduleUrl(1)}/complete`).type('form').send({}).expect(403);
+    await agent
+      .post(`${moduleUrl(1)}/complete`)
+      .type('form')
+      .send({ _csrf: 'forged' })
+      .expect(403);
+    await agent
+      .post(`${moduleUrl(1)}/complete`)
+      .type('form')
+      .send({})
+      .expect(403);
     expect(await ModuleCompletion.countDocuments({ learnerId: new Types.ObjectId(id) })).toBe(0);
   });
 
@@ -107,7 +123,11 @@ describe('the learner journey', () => {
     const csrf = csrfFrom(page.text);
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        agent.post(`/courses/ten-modules/modules/module-${(i % 10) + 1}/complete`).set('Accept', 'application/json').type('form').send({ _csrf: csrf }),
+        agent
+          .post(`/courses/ten-modules/modules/module-${(i % 10) + 1}/complete`)
+          .set('Accept', 'application/json')
+          .type('form')
+          .send({ _csrf: csrf }),
       ),
     );
     expect(responses.every((response) => response.status === 200)).toBe(true);
@@ -120,12 +140,25 @@ describe('the learner journey', () => {
     const { agent, id } = await learner();
     await post(agent, `/courses/${COURSE}`, `/courses/${COURSE}/enrol`);
     const page = await agent.get(`${moduleUrl(1)}/quiz`).expect(200);
-    const form = { _csrf: csrfFrom(page.text), submissionKey: /name="submissionKey" value="([^"]+)"/.exec(page.text)![1]!, 'q_q1-choice': 'a', 'q_q1-truth': 'false' };
-    await Promise.all([1, 2, 3].map(() => agent.post(`${moduleUrl(1)}/quiz`).type('form').send(form).expect(200)));
+    const form = {
+      _csrf: csrfFrom(page.text),
+      submissionKey: /name="submissionKey" value="([^"]+)"/.exec(page.text)![1]!,
+      'q_q1-choice': 'a',
+      'q_q1-truth': 'false',
+    };
+    await Promise.all(
+      [1, 2, 3].map(() =>
+        agent
+          .post(`${moduleUrl(1)}/quiz`)
+          .type('form')
+          .send(form)
+          .expect(200),
+      ),
+    );
     expect(await QuizAttempt.countDocuments({ learnerId: new Types.ObjectId(id) })).toBe(1);
   });
 
-  it('keeps the learner\'s choices and names the unanswered question', async () => {
+  it("keeps the learner's choices and names the unanswered question", async () => {
     const { agent, id } = await learner();
     await post(agent, `/courses/${COURSE}`, `/courses/${COURSE}/enrol`);
     const response = await submitQuiz(agent, 1, { 'q_q1-choice': 'b' }, 422);
@@ -143,23 +176,35 @@ describe('the learner journey', () => {
     const url = (path: string) => `/courses/two-tries/modules/module-1${path}`;
     for (let i = 0; i < 2; i += 1) {
       const page = await agent.get(url('/quiz')).expect(200);
-      await agent.post(url('/quiz')).type('form').send({ _csrf: csrfFrom(page.text), submissionKey: /name="submissionKey" value="([^"]+)"/.exec(page.text)![1]!, ...wrong }).expect(200);
+      await agent
+        .post(url('/quiz'))
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), submissionKey: /name="submissionKey" value="([^"]+)"/.exec(page.text)![1]!, ...wrong })
+        .expect(200);
     }
     const page = await agent.get(url('/quiz')).expect(200);
     expect(page.text).toContain('attempts left: 0');
-    await agent.post(url('/quiz')).type('form').send({ _csrf: csrfFrom(page.text), submissionKey: 'abcdefghijklmnopqrstuv', ...wrong }).expect(403);
+    await agent
+      .post(url('/quiz'))
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), submissionKey: 'abcdefghijklmnopqrstuv', ...wrong })
+      .expect(403);
   });
 
   it('lets only enrolled learners record progress', async () => {
     const { agent, id } = await learner();
     const page = await agent.get(moduleUrl(1)).expect(200);
     expect(page.text).not.toContain('Mark this module as complete');
-    await agent.post(`${moduleUrl(1)}/complete`).type('form').send({ _csrf: csrfFrom(await agent.get('/account').then((r) => r.text)) }).expect(403);
+    await agent
+      .post(`${moduleUrl(1)}/complete`)
+      .type('form')
+      .send({ _csrf: csrfFrom(await agent.get('/account').then((r) => r.text)) })
+      .expect(403);
     await agent.get(`${moduleUrl(1)}/quiz`).expect(403);
     expect(await ModuleCompletion.countDocuments({ learnerId: new Types.ObjectId(id) })).toBe(0);
   });
 
-  it('keeps each learner\'s progress to themselves', async () => {
+  it("keeps each learner's progress to themselves", async () => {
     const a = await learner('Learner A');
     const b = await learner('Learner B');
     await post(b.agent, `/courses/${COURSE}`, `/courses/${COURSE}/enrol`);
@@ -176,7 +221,10 @@ describe('the learner journey', () => {
   it('asks anonymous visitors to sign in instead of recording anything', async () => {
     const { newAgent } = await import('../support/agents');
     const anonymous = newAgent(test.app);
-    await anonymous.get(`${moduleUrl(1)}/quiz`).expect(303).expect('Location', `/login?next=${encodeURIComponent(`${moduleUrl(1)}/quiz`)}`);
+    await anonymous
+      .get(`${moduleUrl(1)}/quiz`)
+      .expect(303)
+      .expect('Location', `/login?next=${encodeURIComponent(`${moduleUrl(1)}/quiz`)}`);
     const page = await anonymous.get(`/courses/${COURSE}`).expect(200);
     expect(page.text).toContain('Sign in to enrol');
   });
@@ -186,8 +234,16 @@ describe('the learner journey', () => {
     await post(agent, `/courses/${COURSE}`, `/courses/${COURSE}/enrol`);
     const page = await agent.get(moduleUrl(1)).expect(200);
     const csrf = /data-csrf="([^"]+)"/.exec(page.text)![1]!;
-    await agent.post(`${moduleUrl(1)}/time`).type('form').send({ _csrf: csrf, seconds: '42' }).expect(204);
-    await agent.post(`${moduleUrl(1)}/time`).type('form').send({ _csrf: csrf, seconds: 'lots' }).expect(400);
+    await agent
+      .post(`${moduleUrl(1)}/time`)
+      .type('form')
+      .send({ _csrf: csrf, seconds: '42' })
+      .expect(204);
+    await agent
+      .post(`${moduleUrl(1)}/time`)
+      .type('form')
+      .send({ _csrf: csrf, seconds: 'lots' })
+      .expect(400);
   });
 });
 

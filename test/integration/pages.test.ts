@@ -26,8 +26,28 @@ describe('site pages', () => {
 
     it('lists published courses and hides unpublished ones', async () => {
       await Course.create([
-        { slug: 'visible', title: { en: 'Visible <course>', zh: '可见课程' }, summary: { en: 'S', zh: '摘要' }, level: 'beginner', minutes: 30, moduleCount: 3, isPublished: true, currentVersion: 1, contentHash: 'a' },
-        { slug: 'hidden', title: { en: 'Hidden course', zh: '隐藏' }, summary: { en: 'S', zh: 'S' }, level: 'advanced', minutes: 30, moduleCount: 3, isPublished: false, currentVersion: 1, contentHash: 'b' },
+        {
+          slug: 'visible',
+          title: { en: 'Visible <course>', zh: '可见课程' },
+          summary: { en: 'S', zh: '摘要' },
+          level: 'beginner',
+          minutes: 30,
+          moduleCount: 3,
+          isPublished: true,
+          currentVersion: 1,
+          contentHash: 'a',
+        },
+        {
+          slug: 'hidden',
+          title: { en: 'Hidden course', zh: '隐藏' },
+          summary: { en: 'S', zh: 'S' },
+          level: 'advanced',
+          minutes: 30,
+          moduleCount: 3,
+          isPublished: false,
+          currentVersion: 1,
+          contentHash: 'b',
+        },
       ]);
       forgetCourseDirectory(); // written behind the publisher's back
       const response = await request(test.app).get('/').expect(200);
@@ -99,13 +119,18 @@ describe('request limits', () => {
   afterAll(() => test.close());
 
   it('answers 414 to an over-long query string, in the layout, without a stack trace', async () => {
-    const response = await request(test.app).get(`/courses?q=${'a'.repeat(3000)}`).expect(414);
+    const response = await request(test.app)
+      .get(`/courses?q=${'a'.repeat(3000)}`)
+      .expect(414);
     expect(response.text).toContain('The address is too long');
     expect(response.text).not.toMatch(/at \w+ \(/);
   });
 
   it('answers 413 to a form body over 100 kB', async () => {
-    const response = await request(test.app).post('/login').type('form').send(`email=${'a'.repeat(200 * 1024)}`);
+    const response = await request(test.app)
+      .post('/login')
+      .type('form')
+      .send(`email=${'a'.repeat(200 * 1024)}`);
     expect(response.status).toBe(413);
   });
 });

@@ -26,7 +26,15 @@ describe('two processes on one database', () => {
       const port = await findFreePort();
       dirs.push(dir);
       ports.push(port);
-      servers.push(spawnServer({ MONGODB_URI: uri.toString(), DATA_DIR: dir, PORT: String(port), COURSES_DIR: path.join(dir, 'none'), CERT_VERIFY_LIMIT_PER_MINUTE: String(LIMIT) }));
+      servers.push(
+        spawnServer({
+          MONGODB_URI: uri.toString(),
+          DATA_DIR: dir,
+          PORT: String(port),
+          COURSES_DIR: path.join(dir, 'none'),
+          CERT_VERIFY_LIMIT_PER_MINUTE: String(LIMIT),
+        }),
+      );
     }
     await Promise.all(servers.map((server) => server.waitForLog('Procurement Academy is listening')));
   }, 120000);
@@ -38,7 +46,8 @@ describe('two processes on one database', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  const verify = (port: number) => fetch(`http://127.0.0.1:${port}/verify/NOT-A-REAL-CODE`, { headers: { accept: 'application/json' } }).then((r) => r.status);
+  const verify = (port: number) =>
+    fetch(`http://127.0.0.1:${port}/verify/NOT-A-REAL-CODE`, { headers: { accept: 'application/json' } }).then((r) => r.status);
 
   it(`allows ${LIMIT} verifications per minute per client in all, however they are spread over the processes`, async () => {
     // Stay inside one minute window (windows are aligned to the minute).
@@ -61,10 +70,21 @@ describe('two processes on one database', () => {
     for (const port of ports) await home(port); // both processes have just loaded their course list
     const client = await mongoose.mongo.MongoClient.connect(uri.toString());
     try {
-      await client.db().collection('courses').insertOne({
-        slug: 'announced-course', title: { en: 'Announced course', zh: '已发布课程' }, summary: { en: 'Published elsewhere', zh: '在别处发布' },
-        level: 'beginner', minutes: 10, moduleCount: 1, isPublished: true, currentVersion: 1, contentHash: 'x', sortOrder: 0,
-      });
+      await client
+        .db()
+        .collection('courses')
+        .insertOne({
+          slug: 'announced-course',
+          title: { en: 'Announced course', zh: '已发布课程' },
+          summary: { en: 'Published elsewhere', zh: '在别处发布' },
+          level: 'beginner',
+          minutes: 10,
+          moduleCount: 1,
+          isPublished: true,
+          currentVersion: 1,
+          contentHash: 'x',
+          sortOrder: 0,
+        });
       await client.db().collection('courseChanges').insertOne({ courseSlug: 'announced-course', at: new Date() });
     } finally {
       await client.close();

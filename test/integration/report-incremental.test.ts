@@ -24,7 +24,9 @@ const COURSE = 'selling-to-the-un';
 describe('incremental report refresh', () => {
   let connection: Awaited<ReturnType<typeof connectDatabase>>;
   beforeAll(async () => {
-    connection = await connectDatabase(testDatabaseUri(), testDatabaseName('report_increment'), { postgresUrl: process.env.TEST_POSTGRES_URL });
+    connection = await connectDatabase(testDatabaseUri(), testDatabaseName('report_increment'), {
+      postgresUrl: process.env.TEST_POSTGRES_URL,
+    });
     await seed({ ...sizes, coursesDir: COURSES, buildReports: false, now: new Date('2026-06-01T00:00:00Z') });
   }, 600_000);
   afterAll(async () => {
@@ -42,13 +44,27 @@ describe('incremental report refresh', () => {
     const course = (await getLiveCourse(COURSE))!;
     const modules = course.modules.map((module) => module.slug);
     for (let i = 0; i < 10; i += 1) {
-      const user = await User.create({ name: `Incremental ${i}`, email: `incremental-${i}@example.org`, passwordHash: 'scrypt$x', profile: { enterpriseSize: 'small', womenOwned: i % 2 === 0, region: 'Jiangsu' } });
+      const user = await User.create({
+        name: `Incremental ${i}`,
+        email: `incremental-${i}@example.org`,
+        passwordHash: 'scrypt$x',
+        profile: { enterpriseSize: 'small', womenOwned: i % 2 === 0, region: 'Jiangsu' },
+      });
       const base = { learnerId: user._id as Types.ObjectId, courseSlug: COURSE };
       await Enrolment.create(base);
       for (const moduleSlug of modules.slice(0, 3)) await ModuleVisit.create({ ...base, moduleSlug });
       for (const moduleSlug of modules.slice(0, 3)) await ModuleCompletion.create({ ...base, moduleSlug, courseVersion: course.version });
       for (const attemptNumber of [1, 2]) {
-        await QuizAttempt.create({ ...base, moduleSlug: modules[0]!, courseVersion: course.version, attemptNumber, submissionKey: `inc-${i}-${attemptNumber}`, answers: [], score: attemptNumber * 40, isPassed: attemptNumber === 2 });
+        await QuizAttempt.create({
+          ...base,
+          moduleSlug: modules[0]!,
+          courseVersion: course.version,
+          attemptNumber,
+          submissionKey: `inc-${i}-${attemptNumber}`,
+          answers: [],
+          score: attemptNumber * 40,
+          isPassed: attemptNumber === 2,
+        });
       }
       await ModuleTime.create({ ...base, moduleSlug: modules[0]!, seconds: 120 });
     }

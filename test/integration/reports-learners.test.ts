@@ -38,9 +38,14 @@ async function insertCohort(): Promise<Record<string, string>> {
   );
   const created = await User.insertMany(users);
   const ids = Object.fromEntries(created.map((user) => [user.name, String(user._id)]));
-  await Enrolment.insertMany(created.map((user, n) => ({
-    learnerId: user._id, courseSlug: COURSE, enrolledAt: new Date(Date.UTC(2025, 0, 1 + (n % 28))), ...(n < 120 && n % 5 === 0 ? { completedAt: new Date(Date.UTC(2025, 2, 1)), completedVersion: 1 } : {}),
-  })));
+  await Enrolment.insertMany(
+    created.map((user, n) => ({
+      learnerId: user._id,
+      courseSlug: COURSE,
+      enrolledAt: new Date(Date.UTC(2025, 0, 1 + (n % 28))),
+      ...(n < 120 && n % 5 === 0 ? { completedAt: new Date(Date.UTC(2025, 2, 1)), completedVersion: 1 } : {}),
+    })),
+  );
   const wang = new Types.ObjectId(ids['王小明']);
   const base = { learnerId: wang, courseSlug: COURSE };
   await ModuleVisit.create({ ...base, moduleSlug: 'module-1', firstVisitedAt: new Date('2025-02-01T08:00:00Z') });
@@ -48,9 +53,25 @@ async function insertCohort(): Promise<Record<string, string>> {
   await ModuleCompletion.create({ ...base, moduleSlug: 'module-1', courseVersion: 1, completedAt: new Date('2025-02-01T09:30:00Z') });
   await ModuleTime.create({ ...base, moduleSlug: 'module-1', seconds: 300 });
   await ModuleTime.create({ ...base, moduleSlug: 'module-1', seconds: 240 });
-  for (const [attemptNumber, score] of [[1, 50], [2, 100]] as const) {
-    const answers = [{ questionId: 'q1-choice', chosen: [score === 100 ? 'a' : 'b'], isCorrect: score === 100 }, { questionId: 'q1-truth', chosen: ['true'], isCorrect: true }];
-    await QuizAttempt.create({ ...base, moduleSlug: 'module-1', courseVersion: 1, attemptNumber, submissionKey: `wang-attempt-${attemptNumber}-padding`, answers, score, isPassed: score === 100, submittedAt: new Date(`2025-02-01T10:0${attemptNumber}:00Z`) });
+  for (const [attemptNumber, score] of [
+    [1, 50],
+    [2, 100],
+  ] as const) {
+    const answers = [
+      { questionId: 'q1-choice', chosen: [score === 100 ? 'a' : 'b'], isCorrect: score === 100 },
+      { questionId: 'q1-truth', chosen: ['true'], isCorrect: true },
+    ];
+    await QuizAttempt.create({
+      ...base,
+      moduleSlug: 'module-1',
+      courseVersion: 1,
+      attemptNumber,
+      submissionKey: `wang-attempt-${attemptNumber}-padding`,
+      answers,
+      score,
+      isPassed: score === 100,
+      submittedAt: new Date(`2025-02-01T10:0${attemptNumber}:00Z`),
+    });
   }
   return ids;
 }
@@ -80,7 +101,12 @@ describe('learner reports', () => {
       expect(first.text).toContain('123 learners match. Page 1 of 3.');
       expect(names(first.text)).toEqual(Array.from({ length: 50 }, (_, n) => `Learner ${String(n).padStart(3, '0')}`));
       const third = await trainer.get(`${BASE}?page=3`).expect(200);
-      expect(names(third.text)).toEqual([...Array.from({ length: 20 }, (_, n) => `Learner ${String(n + 100).padStart(3, '0')}`), 'Zoë Ｗang', '王小明', '王芳']);
+      expect(names(third.text)).toEqual([
+        ...Array.from({ length: 20 }, (_, n) => `Learner ${String(n + 100).padStart(3, '0')}`),
+        'Zoë Ｗang',
+        '王小明',
+        '王芳',
+      ]);
       expect(third.text).toContain(`href="${BASE}?page=2" rel="prev"`);
       const beyond = await trainer.get(`${BASE}?page=99`).expect(200);
       expect(beyond.text).toContain('Page 3 of 3.');
@@ -90,7 +116,19 @@ describe('learner reports', () => {
       expect(names((await trainer.get(`${BASE}?q=${encodeURIComponent('王')}`).expect(200)).text)).toEqual(['王小明', '王芳']);
       expect(names((await trainer.get(`${BASE}?q=XM.`).expect(200)).text)).toEqual(['王小明']);
       expect(names((await trainer.get(`${BASE}?q=${encodeURIComponent('zoë w')}`).expect(200)).text)).toEqual(['Zoë Ｗang']);
-      expect(names((await trainer.get(`${BASE}?q=learner11`).expect(200)).text)).toEqual(['Learner 011', 'Learner 110', 'Learner 111', 'Learner 112', 'Learner 113', 'Learner 114', 'Learner 115', 'Learner 116', 'Learner 117', 'Learner 118', 'Learner 119']);
+      expect(names((await trainer.get(`${BASE}?q=learner11`).expect(200)).text)).toEqual([
+        'Learner 011',
+        'Learner 110',
+        'Learner 111',
+        'Learner 112',
+        'Learner 113',
+        'Learner 114',
+        'Learner 115',
+        'Learner 116',
+        'Learner 117',
+        'Learner 118',
+        'Learner 119',
+      ]);
       expect(names((await trainer.get(`${BASE}?q=Learner%20119`).expect(200)).text)).toEqual(['Learner 119']);
       const none = await trainer.get(`${BASE}?q=nobody`).expect(200);
       expect(none.text).toContain('No learner matches these filters.');
@@ -118,14 +156,17 @@ describe('learner reports', () => {
 
     it('exports the filtered table as CSV', async () => {
       const csv = await trainer.get(`${BASE}.csv?completed=yes&size=micro`).expect(200);
-      const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+      const lines = csv.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
       expect(lines).toHaveLength(1 + 6);
       expect(lines[1]).toMatch(/^Learner 000,learner0@cohort\.example\.org,Micro/);
     });
   });
 
   describe('GET /reports/courses/:slug/learners/:id', () => {
-    it('shows one learner\'s modules, quiz attempts and reading time', async () => {
+    it("shows one learner's modules, quiz attempts and reading time", async () => {
       const page = await trainer.get(`${BASE}/${ids['王小明']}`).expect(200);
       expect(page.text).toContain('Learner: 王小明');
       expect(page.text).toContain('Total reading time: 9 minutes.');
@@ -134,7 +175,9 @@ describe('learner reports', () => {
       expect(page.text).toMatch(/Module 1<\/th>\s*<td>1<\/td>\s*<td>50<\/td>\s*<td>No<\/td>/);
       expect(page.text).toMatch(/Module 1<\/th>\s*<td>2<\/td>\s*<td>100<\/td>\s*<td>Yes<\/td>/);
       const attempts = await trainer.get(`${BASE}/${ids['王小明']}/attempts.csv`).expect(200);
-      expect(attempts.text).toBe('\uFEFFModule,Attempt,Score (%),Passed,Submitted\r\nModule 1,1,50,No,2025-02-01 10:01\r\nModule 1,2,100,Yes,2025-02-01 10:02\r\n');
+      expect(attempts.text).toBe(
+        '\uFEFFModule,Attempt,Score (%),Passed,Submitted\r\nModule 1,1,50,No,2025-02-01 10:01\r\nModule 1,2,100,Yes,2025-02-01 10:02\r\n',
+      );
     });
 
     it('finds every learner in their bucket, and answers 404 for someone not enrolled', async () => {
@@ -148,7 +191,12 @@ describe('learner reports', () => {
   });
 
   describe('snapshot freshness', () => {
-    const options = { waitMs: 0, onBackgroundError: (error: unknown) => { throw error; } };
+    const options = {
+      waitMs: 0,
+      onBackgroundError: (error: unknown) => {
+        throw error;
+      },
+    };
 
     it('answers "preparing" while a first build is slower than the wait, then serves the built report', async () => {
       await importCourses(writeFixtureCourse({ slug: 'late-course', modules: 1 }));
@@ -164,7 +212,8 @@ describe('learner reports', () => {
       expect(state.state === 'ready' && state.isStale).toBe(true);
       expect(state.state === 'ready' && state.snapshot.parts.snapshotId).toBe(before);
       // The background refresh (claimed for this minute across processes) publishes a new snapshot.
-      for (let tries = 0; tries < 100 && (await readHead(COURSE))!.current!.snapshotId === before; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let tries = 0; tries < 100 && (await readHead(COURSE))!.current!.snapshotId === before; tries += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect((await readHead(COURSE))!.current!.snapshotId).not.toBe(before);
       while (isRefreshing()) await new Promise((resolve) => setTimeout(resolve, 20));
     });
@@ -172,7 +221,11 @@ describe('learner reports', () => {
     it('rebuilds on request (POST, CSRF-protected) and says so', async () => {
       const page = await trainer.get(`/reports/courses/${COURSE}`).expect(200);
       await trainer.post(`/reports/courses/${COURSE}/refresh`).type('form').send({}).expect(403);
-      const done = await trainer.post(`/reports/courses/${COURSE}/refresh`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+      const done = await trainer
+        .post(`/reports/courses/${COURSE}/refresh`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) })
+        .expect(303);
       expect(done.headers.location).toBe(`/reports/courses/${COURSE}?updating=1`);
       expect((await trainer.get(String(done.headers.location)).expect(200)).text).toContain('The figures are being updated.');
       await refreshReports();

@@ -30,22 +30,100 @@ const at = (iso: string) => new Date(`${iso}Z`);
  *   L7 @admin  large  no     江苏            zh  enrolled 05-10  m1,m2 visited, m1 completed
  */
 const LEARNERS = [
-  { key: 'L1', name: '王芳', email: 'fang.wang@example.cn', profile: { enterpriseSize: 'small', womenOwned: true, region: '广东', preferredLanguage: 'zh-CN' }, enrolled: '2025-01-10T09:00:00', visited: [1, 2, 3], completed: [1, 2, 3], courseDone: '2025-01-20T10:00:00', certificate: 'valid' },
-  { key: 'L2', name: '李娜', email: 'na.li@example.cn', profile: { enterpriseSize: 'micro', womenOwned: true, region: '浙江', preferredLanguage: 'zh-CN' }, enrolled: '2025-02-05T09:00:00', visited: [1, 2], completed: [1, 2] },
-  { key: 'L3', name: '=SUM(1+1)', email: 'sum@example.org', profile: { enterpriseSize: 'medium', womenOwned: false, region: 'Hong Kong, SAR', preferredLanguage: 'en' }, enrolled: '2025-03-01T00:00:00', visited: [1], completed: [] },
-  { key: 'L4', name: 'Chen "Tiger" Jun', email: 'chen@example.org', profile: {}, enrolled: '2025-03-15T12:00:00', visited: [], completed: [] },
-  { key: 'L5', name: '张伟', email: 'wei.zhang@example.cn', profile: { enterpriseSize: 'small', womenOwned: false, region: '广东', preferredLanguage: 'zh-CN' }, enrolled: '2025-04-02T08:00:00', visited: [], completed: [1] },
-  { key: 'L6', name: '刘洋', email: 'yang.liu@example.cn', profile: { enterpriseSize: 'micro', womenOwned: true, region: '广东', preferredLanguage: 'en' }, enrolled: '2025-04-20T23:59:00', visited: [1, 2, 3], completed: [1, 2, 3], courseDone: '2025-05-01T10:00:00', certificate: 'revoked' },
-  { key: 'L7', name: '@admin', email: 'at@example.org', profile: { enterpriseSize: 'large', womenOwned: false, region: '江苏', preferredLanguage: 'zh-CN' }, enrolled: '2025-05-10T09:00:00', visited: [1, 2], completed: [1] },
+  {
+    key: 'L1',
+    name: '王芳',
+    email: 'fang.wang@example.cn',
+    profile: { enterpriseSize: 'small', womenOwned: true, region: '广东', preferredLanguage: 'zh-CN' },
+    enrolled: '2025-01-10T09:00:00',
+    visited: [1, 2, 3],
+    completed: [1, 2, 3],
+    courseDone: '2025-01-20T10:00:00',
+    certificate: 'valid',
+  },
+  {
+    key: 'L2',
+    name: '李娜',
+    email: 'na.li@example.cn',
+    profile: { enterpriseSize: 'micro', womenOwned: true, region: '浙江', preferredLanguage: 'zh-CN' },
+    enrolled: '2025-02-05T09:00:00',
+    visited: [1, 2],
+    completed: [1, 2],
+  },
+  {
+    key: 'L3',
+    name: '=SUM(1+1)',
+    email: 'sum@example.org',
+    profile: { enterpriseSize: 'medium', womenOwned: false, region: 'Hong Kong, SAR', preferredLanguage: 'en' },
+    enrolled: '2025-03-01T00:00:00',
+    visited: [1],
+    completed: [],
+  },
+  {
+    key: 'L4',
+    name: 'Chen "Tiger" Jun',
+    email: 'chen@example.org',
+    profile: {},
+    enrolled: '2025-03-15T12:00:00',
+    visited: [],
+    completed: [],
+  },
+  {
+    key: 'L5',
+    name: '张伟',
+    email: 'wei.zhang@example.cn',
+    profile: { enterpriseSize: 'small', womenOwned: false, region: '广东', preferredLanguage: 'zh-CN' },
+    enrolled: '2025-04-02T08:00:00',
+    visited: [],
+    completed: [1],
+  },
+  {
+    key: 'L6',
+    name: '刘洋',
+    email: 'yang.liu@example.cn',
+    profile: { enterpriseSize: 'micro', womenOwned: true, region: '广东', preferredLanguage: 'en' },
+    enrolled: '2025-04-20T23:59:00',
+    visited: [1, 2, 3],
+    completed: [1, 2, 3],
+    courseDone: '2025-05-01T10:00:00',
+    certificate: 'revoked',
+  },
+  {
+    key: 'L7',
+    name: '@admin',
+    email: 'at@example.org',
+    profile: { enterpriseSize: 'large', womenOwned: false, region: '江苏', preferredLanguage: 'zh-CN' },
+    enrolled: '2025-05-10T09:00:00',
+    visited: [1, 2],
+    completed: [1],
+  },
 ] as const;
 
 /** Page views (seconds) per learner and module: medians over learners' totals are m1 180 s (3 min), m2 150 s (2.5). */
-const TIMES: [string, number, number][] = [['L1', 1, 60], ['L1', 1, 120], ['L2', 1, 300], ['L3', 1, 30], ['L6', 1, 600], ['L7', 1, 90], ['L7', 1, 90], ['L1', 2, 240], ['L2', 2, 60]];
+const TIMES: [string, number, number][] = [
+  ['L1', 1, 60],
+  ['L1', 1, 120],
+  ['L2', 1, 300],
+  ['L3', 1, 30],
+  ['L6', 1, 600],
+  ['L7', 1, 90],
+  ['L7', 1, 90],
+  ['L1', 2, 240],
+  ['L2', 2, 60],
+];
 
 /** Quiz answers [learner, module, attempt, q-choice, q-truth]: choice answer is `a`, truth answer `true`. */
 const ATTEMPTS: [string, number, number, string, string][] = [
-  ['L1', 1, 1, 'a', 'true'], ['L2', 1, 1, 'b', 'true'], ['L2', 1, 2, 'a', 'true'], ['L5', 1, 1, 'b', 'false'], ['L6', 1, 1, 'b', 'true'], ['L7', 1, 1, 'b', 'true'],
-  ['L1', 2, 1, 'a', 'true'], ['L6', 2, 1, 'a', 'false'], ['L1', 3, 1, 'a', 'true'], ['L6', 3, 1, 'a', 'true'],
+  ['L1', 1, 1, 'a', 'true'],
+  ['L2', 1, 1, 'b', 'true'],
+  ['L2', 1, 2, 'a', 'true'],
+  ['L5', 1, 1, 'b', 'false'],
+  ['L6', 1, 1, 'b', 'true'],
+  ['L7', 1, 1, 'b', 'true'],
+  ['L1', 2, 1, 'a', 'true'],
+  ['L6', 2, 1, 'a', 'false'],
+  ['L1', 3, 1, 'a', 'true'],
+  ['L6', 3, 1, 'a', 'true'],
 ];
 
 async function insertFixture(): Promise<Record<string, string>> {
@@ -58,15 +136,43 @@ async function insertFixture(): Promise<Record<string, string>> {
     const enrolledAt = at(learner.enrolled);
     const done = 'courseDone' in learner ? at(learner.courseDone) : undefined;
     await Enrolment.create({ ...base, enrolledAt, ...(done ? { completedAt: done, completedVersion: 1 } : {}) });
-    for (const n of learner.visited) await ModuleVisit.create({ ...base, moduleSlug: `module-${n}`, firstVisitedAt: new Date(enrolledAt.getTime() + n * 3600_000) });
-    for (const n of learner.completed) await ModuleCompletion.create({ ...base, moduleSlug: `module-${n}`, courseVersion: 1, completedAt: new Date(enrolledAt.getTime() + n * 7200_000) });
-    if ('certificate' in learner) await Certificate.collection.insertOne({ learnerId: String(learnerId), courseSlug: COURSE, status: learner.certificate, issuedAt: done ?? enrolledAt });
+    for (const n of learner.visited)
+      await ModuleVisit.create({ ...base, moduleSlug: `module-${n}`, firstVisitedAt: new Date(enrolledAt.getTime() + n * 3600_000) });
+    for (const n of learner.completed)
+      await ModuleCompletion.create({
+        ...base,
+        moduleSlug: `module-${n}`,
+        courseVersion: 1,
+        completedAt: new Date(enrolledAt.getTime() + n * 7200_000),
+      });
+    if ('certificate' in learner)
+      await Certificate.collection.insertOne({
+        learnerId: String(learnerId),
+        courseSlug: COURSE,
+        status: learner.certificate,
+        issuedAt: done ?? enrolledAt,
+      });
   }
-  for (const [key, n, seconds] of TIMES) await ModuleTime.create({ learnerId: new Types.ObjectId(ids[key]), courseSlug: COURSE, moduleSlug: `module-${n}`, seconds });
+  for (const [key, n, seconds] of TIMES)
+    await ModuleTime.create({ learnerId: new Types.ObjectId(ids[key]), courseSlug: COURSE, moduleSlug: `module-${n}`, seconds });
   for (const [key, n, attemptNumber, choice, truth] of ATTEMPTS) {
-    const answers = [{ questionId: `q${n}-choice`, chosen: [choice], isCorrect: choice === 'a' }, { questionId: `q${n}-truth`, chosen: [truth], isCorrect: truth === 'true' }];
+    const answers = [
+      { questionId: `q${n}-choice`, chosen: [choice], isCorrect: choice === 'a' },
+      { questionId: `q${n}-truth`, chosen: [truth], isCorrect: truth === 'true' },
+    ];
     const score = (answers.filter((answer) => answer.isCorrect).length / 2) * 100;
-    await QuizAttempt.create({ learnerId: new Types.ObjectId(ids[key]), courseSlug: COURSE, moduleSlug: `module-${n}`, courseVersion: 1, attemptNumber, submissionKey: `key-${key}-${n}-${attemptNumber}-padding`, answers, score, isPassed: score === 100, submittedAt: at(`2025-06-0${n}T10:0${attemptNumber}:00`) });
+    await QuizAttempt.create({
+      learnerId: new Types.ObjectId(ids[key]),
+      courseSlug: COURSE,
+      moduleSlug: `module-${n}`,
+      courseVersion: 1,
+      attemptNumber,
+      submissionKey: `key-${key}-${n}-${attemptNumber}-padding`,
+      answers,
+      score,
+      isPassed: score === 100,
+      submittedAt: at(`2025-06-0${n}T10:0${attemptNumber}:00`),
+    });
   }
   // Noise that must not count: an enrolment and activity in another course, activity without an enrolment.
   const stranger = new Types.ObjectId();
@@ -78,7 +184,12 @@ async function insertFixture(): Promise<Record<string, string>> {
 
 /** The text of a table row whose first cell is `label` (tags stripped, cells joined by |). */
 function rowOf(html: string, label: string): string {
-  const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((match) => match[1]!.replace(/<[^>]+>/g, '|').replace(/\s*\|[\s|]*/g, '|').replace(/^\||\|$/g, ''));
+  const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((match) =>
+    match[1]!
+      .replace(/<[^>]+>/g, '|')
+      .replace(/\s*\|[\s|]*/g, '|')
+      .replace(/^\||\|$/g, ''),
+  );
   const row = rows.find((candidate) => candidate.split('|')[0] === label);
   if (!row) throw new Error(`no row "${label}" in:\n${rows.join('\n')}`);
   return row;
@@ -90,7 +201,8 @@ describe('reports', () => {
   let trainer: Agent;
   let admin: Agent;
   let users = 0;
-  const staff = (role: 'trainer' | 'admin' | 'learner') => signedInUser(test.app, { name: `${role} ${(users += 1)}`, email: `${role}${users}@example.org`, role });
+  const staff = (role: 'trainer' | 'admin' | 'learner') =>
+    signedInUser(test.app, { name: `${role} ${(users += 1)}`, email: `${role}${users}@example.org`, role });
 
   beforeAll(async () => {
     test = await startTestApp('reports', { TRUST_PROXY: 'true' });
@@ -117,7 +229,9 @@ describe('reports', () => {
       expect(rowOf(page.text, 'Module 2')).toBe('Module 2|4|3|75%|2.5|2');
       expect(rowOf(page.text, 'Module 3')).toBe('Module 3|2|2|100%|—|0');
       const quiz = [...page.text.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '|').replace(/\s*\|[\s|]*/g, '|'));
-      expect(quiz.find((row) => row.includes('q1-choice'))).toBe('|Module 1|q1-choice|Question one of module 1|5|20%|Wrong option|4|Likely content problem|');
+      expect(quiz.find((row) => row.includes('q1-choice'))).toBe(
+        '|Module 1|q1-choice|Question one of module 1|5|20%|Wrong option|4|Likely content problem|',
+      );
       expect(quiz.find((row) => row.includes('q1-truth'))).toBe('|Module 1|q1-truth|Statement of module 1|5|80%|False|1|—|');
       expect(quiz.find((row) => row.includes('q2-truth'))).toBe('|Module 2|q2-truth|Statement of module 2|2|50%|False|1|—|');
       expect(quiz.find((row) => row.includes('q2-choice'))).toBe('|Module 2|q2-choice|Question one of module 2|2|100%|—|0|—|');
@@ -185,7 +299,8 @@ describe('reports', () => {
     it('refuses a trainer of another course (403), a learner (403), and sends visitors to sign in', async () => {
       const other = await staff('trainer');
       await assignTrainer('other-course', other.id);
-      for (const url of [BASE, `${BASE}/funnel.csv`, `${BASE}/learners`, `${BASE}/learners.csv`, `${BASE}/learners/${ids.L1}`]) await other.agent.get(url).expect(403);
+      for (const url of [BASE, `${BASE}/funnel.csv`, `${BASE}/learners`, `${BASE}/learners.csv`, `${BASE}/learners/${ids.L1}`])
+        await other.agent.get(url).expect(403);
       await other.agent.get('/reports/courses/other-course').expect(200);
       const learner = await staff('learner');
       expect((await learner.agent.get('/dashboard').expect(200)).text).not.toContain('href="/reports"');
@@ -204,28 +319,40 @@ describe('reports', () => {
 
   describe('CSV exports', () => {
     it('writes UTF-8 with a BOM, Chinese intact, quotes and commas escaped, formulas neutralised', async () => {
-      const response = await trainer.get(`${BASE}/learners.csv`).buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const response = await trainer
+        .get(`${BASE}/learners.csv`)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(response.headers['content-disposition']).toBe(`attachment; filename="${COURSE}-learners.csv"`);
       const bytes = response.body as Buffer;
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = bytes.subarray(3).toString('utf8').split('\r\n');
-      expect(lines[0]).toBe('Name,Email,Enterprise size,Women-owned business,Province or region,Preferred language,Enrolled on,Modules completed,Reading time (minutes),Completed on,Certificate');
-      expect(lines).toContain("'=SUM(1+1),sum@example.org,Medium (50 to 249),Not women-owned,\"Hong Kong, SAR\",English,2025-03-01,0,0.5,,No");
+      expect(lines[0]).toBe(
+        'Name,Email,Enterprise size,Women-owned business,Province or region,Preferred language,Enrolled on,Modules completed,Reading time (minutes),Completed on,Certificate',
+      );
+      expect(lines).toContain(
+        '\'=SUM(1+1),sum@example.org,Medium (50 to 249),Not women-owned,"Hong Kong, SAR",English,2025-03-01,0,0.5,,No',
+      );
       expect(lines).toContain("'@admin,at@example.org,Large (250 or more),Not women-owned,江苏,Simplified Chinese,2025-05-10,1,3,,No");
       expect(lines).toContain('"Chen ""Tiger"" Jun",chen@example.org,Not stated,Not stated,Not stated,Not stated,2025-03-15,0,0,,No');
-      expect(lines).toContain('王芳,fang.wang@example.cn,Small (10 to 49),Women-owned,广东,Simplified Chinese,2025-01-10,3,7,2025-01-20,Yes');
+      expect(lines).toContain(
+        '王芳,fang.wang@example.cn,Small (10 to 49),Women-owned,广东,Simplified Chinese,2025-01-10,3,7,2025-01-20,Yes',
+      );
       expect(lines.filter(Boolean)).toHaveLength(8);
     });
 
     it('exports every table of the page, the range included', async () => {
       const funnel = await trainer.get(`${BASE}/funnel.csv?from=2025-03-01&to=2025-04-20`).expect(200);
       expect(funnel.headers['content-disposition']).toContain('report-fixture-funnel-2025-03-01-to-2025-04-20.csv');
-      expect(funnel.text).toBe('\uFEFFStep,Learners,% of enrolled\r\nEnrolled,4,100\r\nStarted,3,75\r\nCompleted,1,25\r\nCertified,0,0\r\n');
+      expect(funnel.text).toBe(
+        '\uFEFFStep,Learners,% of enrolled\r\nEnrolled,4,100\r\nStarted,3,75\r\nCompleted,1,25\r\nCertified,0,0\r\n',
+      );
       const modules = await trainer.get(`${BASE}/modules.csv`).expect(200);
       expect(modules.text).toContain('Module 1,6,5,83.3,3,5\r\n');
       const quiz = await trainer.get(`${BASE}/quiz.csv`).set('Accept-Language', 'zh-CN').expect(200);

@@ -42,9 +42,20 @@ async function send(f: SecurityFixtures, route: RouteCase, actor: Actor): Promis
     // As the upload forms do: Multer parses the body after the CSRF check, so the token is in the action URL.
     const request = agent.post(`${url}${query ? '&' : '?'}_csrf=${encodeURIComponent(token)}`).field('mode', 'draft');
     const { file } = route.multipart;
-    return { url, res: await (file ? request.attach(route.multipart.field, file.data, { filename: file.name, contentType: file.contentType }) : request) };
+    return {
+      url,
+      res: await (file
+        ? request.attach(route.multipart.field, file.data, { filename: file.name, contentType: file.contentType })
+        : request),
+    };
   }
-  return { url, res: await agent.post(url).type('form').send({ _csrf: token, ...(route.body?.(f) ?? {}) }) };
+  return {
+    url,
+    res: await agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: token, ...(route.body?.(f) ?? {}) }),
+  };
 }
 
 describe('route × role matrix', () => {
@@ -63,7 +74,9 @@ describe('route × role matrix', () => {
   it('lists every route the app has, and no route it does not have', () => {
     const discovered = discoverRoutes(test.app).map(routeKey);
     const listed = ROUTES.map(routeKey);
-    console.log(`route matrix: ${discovered.length} routes discovered, ${listed.length} in the table, ${listed.length * ACTORS.length} cells`);
+    console.log(
+      `route matrix: ${discovered.length} routes discovered, ${listed.length} in the table, ${listed.length * ACTORS.length} cells`,
+    );
     expect(new Set(listed).size).toBe(listed.length);
     // A route missing here needs a row in test/support/route-inventory.ts saying who may use it.
     expect(discovered.filter((key) => !listed.includes(key))).toEqual([]);
@@ -79,7 +92,9 @@ describe('route × role matrix', () => {
       const pages = await Promise.all(Array.from({ length: 8 }, () => agent.get('/password/forgot').expect(200)));
       const tokens = [...new Set(pages.map((page) => csrfFrom(page.text)))];
       // Every form the learner was shown must be accepted (here: reach the handler, which answers 404).
-      const statuses = await Promise.all(tokens.map(async (token) => (await agent.post('/courses/no-such-course/enrol').type('form').send({ _csrf: token })).status));
+      const statuses = await Promise.all(
+        tokens.map(async (token) => (await agent.post('/courses/no-such-course/enrol').type('form').send({ _csrf: token })).status),
+      );
       expect(statuses.filter((status) => status !== 404)).toEqual([]);
     }
   });
@@ -100,7 +115,10 @@ describe('route × role matrix', () => {
     else cells.push(...(await Promise.all(ACTORS.map(cell))));
     const failed = cells.filter((cell) => cell.problems.length);
     if (failed.length) {
-      const table = cells.map((cell) => `  ${cell.problems.length ? '✗' : '✓'} ${cell.actor.padEnd(13)} expected ${String(cell.expected).padEnd(9)} got ${describeResponse(cell.res)}${cell.problems.length ? `  (${cell.problems.join('; ')})` : ''}`);
+      const table = cells.map(
+        (cell) =>
+          `  ${cell.problems.length ? '✗' : '✓'} ${cell.actor.padEnd(13)} expected ${String(cell.expected).padEnd(9)} got ${describeResponse(cell.res)}${cell.problems.length ? `  (${cell.problems.join('; ')})` : ''}`,
+      );
       throw new Error(`${routeKey(route)}  (${cells[0]?.url})\n${table.join('\n')}`);
     }
   });

@@ -62,10 +62,21 @@ describe('npm start as a process', () => {
     const uri = String(resolved.uri);
 
     const client = await mongoose.mongo.MongoClient.connect(uri);
-    await client.db().collection('courses').insertOne({
-      slug: 'persisted-course', title: { en: 'Persisted course', zh: '持久课程' }, summary: { en: 'Survives restarts', zh: '重启后仍在' },
-      level: 'beginner', minutes: 10, moduleCount: 1, isPublished: true, currentVersion: 1, contentHash: 'x', sortOrder: 0,
-    });
+    await client
+      .db()
+      .collection('courses')
+      .insertOne({
+        slug: 'persisted-course',
+        title: { en: 'Persisted course', zh: '持久课程' },
+        summary: { en: 'Survives restarts', zh: '重启后仍在' },
+        level: 'beginner',
+        minutes: 10,
+        moduleCount: 1,
+        isPublished: true,
+        currentVersion: 1,
+        contentHash: 'x',
+        sortOrder: 0,
+      });
     await client.close();
     const home = await fetch(`http://127.0.0.1:${port}/`);
     expect(home.status).toBe(200);
@@ -75,7 +86,10 @@ describe('npm start as a process', () => {
     expect(children).toEqual({ status: 'ok', db: 'up' });
     const serverPid = Number(String(first.stdout.find((l) => l.includes('"database resolved"')) ?? '').match(/"pid":(\d+)/)?.[1]);
     expect(serverPid).toBe(first.child.pid);
-    const owner = JSON.parse((await import('node:fs')).readFileSync(path.join(dataDir, 'db', 'owner.json'), 'utf8')) as { pid: number; servers: { kind: string; pid: number }[] };
+    const owner = JSON.parse((await import('node:fs')).readFileSync(path.join(dataDir, 'db', 'owner.json'), 'utf8')) as {
+      pid: number;
+      servers: { kind: string; pid: number }[];
+    };
     expect(owner.pid).toBe(first.child.pid);
     expect(owner.servers.map((server) => server.kind).sort()).toEqual(['ferretdb', 'postgres']);
 

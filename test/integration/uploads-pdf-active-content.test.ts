@@ -34,7 +34,9 @@ describe('PDF course assets with active content', () => {
 
   async function upload(data: Buffer, name: string, lang = 'en') {
     const csrf = await csrfOf(trainer.agent, base);
-    return trainer.agent.post(`${base}/assets?_csrf=${csrf}&lang=${lang}`).attach('files', data, { filename: name, contentType: 'application/pdf' });
+    return trainer.agent
+      .post(`${base}/assets?_csrf=${csrf}&lang=${lang}`)
+      .attach('files', data, { filename: name, contentType: 'application/pdf' });
   }
 
   describe('POST /author/courses/:slug/assets', () => {

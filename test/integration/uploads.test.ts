@@ -39,13 +39,17 @@ describe('uploads', () => {
   async function uploadAssets(agent: Agent, files: { data: Buffer; name: string; type?: string }[]) {
     const csrf = await csrfOf(agent, base);
     let request = agent.post(`${base}/assets?_csrf=${csrf}`);
-    for (const file of files) request = request.attach('files', file.data, { filename: file.name, contentType: file.type ?? 'application/octet-stream' });
+    for (const file of files)
+      request = request.attach('files', file.data, { filename: file.name, contentType: file.type ?? 'application/octet-stream' });
     return request;
   }
 
   async function importZip(agent: Agent, zip: Buffer, mode: 'draft' | 'publish' = 'draft') {
     const csrf = await csrfOf(agent, '/admin/import');
-    return agent.post(`/admin/import?_csrf=${csrf}`).field('mode', mode).attach('zip', zip, { filename: 'course.zip', contentType: 'application/zip' });
+    return agent
+      .post(`/admin/import?_csrf=${csrf}`)
+      .field('mode', mode)
+      .attach('zip', zip, { filename: 'course.zip', contentType: 'application/zip' });
   }
 
   beforeAll(async () => {
@@ -62,7 +66,10 @@ describe('uploads', () => {
 
   describe('POST /author/courses/:slug/assets', () => {
     it('stores a PNG and a PDF under generated names and serves them with their real type', async () => {
-      const response = await uploadAssets(trainer.agent, [{ data: PNG_1PX, name: '../../Diagram of Bids.png', type: 'image/png' }, { data: PDF_MINIMAL, name: 'guide.pdf' }]);
+      const response = await uploadAssets(trainer.agent, [
+        { data: PNG_1PX, name: '../../Diagram of Bids.png', type: 'image/png' },
+        { data: PDF_MINIMAL, name: 'guide.pdf' },
+      ]);
       expect(response.status).toBe(303);
       const draft = await findDraft(COURSE);
       const png = draft?.assets.find((asset) => asset.name.endsWith('.png'));
@@ -82,7 +89,10 @@ describe('uploads', () => {
 
       // Used in Markdown, the image validates and shows in the preview from the draft.
       const csrf = await csrfOf(trainer.agent, base);
-      const preview = await trainer.agent.post(`${base}/modules/module-1/text/en/preview`).type('form').send({ _csrf: csrf, title: 'T', objectives: 'O', markdown: `![A diagram](assets/${png?.name})` });
+      const preview = await trainer.agent
+        .post(`${base}/modules/module-1/text/en/preview`)
+        .type('form')
+        .send({ _csrf: csrf, title: 'T', objectives: 'O', markdown: `![A diagram](assets/${png?.name})` });
       expect(preview.text).toContain(`src="${base}/assets/${png?.name}"`);
 
       const removed = await trainer.agent.post(`${base}/assets/delete`).type('form').send({ _csrf: csrf, name: png?.name });
@@ -103,15 +113,20 @@ describe('uploads', () => {
       ['an SVG image', SVG_WITH_SCRIPT, 'logo.svg', 'image/svg+xml'],
     ])('refuses %s with 415 and leaves nothing behind', async (_label, data, name, type) => {
       const before = await footprint();
-      const response = await uploadAssets(trainer.agent, [{ data: PNG_1PX, name: 'fine.png' }, { data, name, type }]);
+      const response = await uploadAssets(trainer.agent, [
+        { data: PNG_1PX, name: 'fine.png' },
+        { data, name, type },
+      ]);
       expect(response.status).toBe(415);
       expect(response.text).toContain(`&#34;${name}&#34; is not a PNG, JPEG or WebP image or a PDF document`);
       expect(await footprint()).toEqual(before);
     });
 
-    it('refuses a 50 MB file with 413 in the user\'s language and leaves nothing behind', async () => {
+    it("refuses a 50 MB file with 413 in the user's language and leaves nothing behind", async () => {
       const before = await footprint();
-      const single = await uploadAssets(trainer.agent, [{ data: Buffer.concat([PNG_1PX, Buffer.alloc(6 * 1024 * 1024)]), name: 'six.png' }]);
+      const single = await uploadAssets(trainer.agent, [
+        { data: Buffer.concat([PNG_1PX, Buffer.alloc(6 * 1024 * 1024)]), name: 'six.png' },
+      ]);
       expect(single.status).toBe(413);
       expect(single.text).toContain('each file may be at most 5 MB');
       const big = Buffer.concat([PNG_1PX, Buffer.alloc(50 * 1024 * 1024)]);
@@ -125,7 +140,10 @@ describe('uploads', () => {
 
     it('refuses more than 10 files at once', async () => {
       const before = await footprint();
-      const response = await uploadAssets(trainer.agent, Array.from({ length: 11 }, (_, i) => ({ data: PNG_1PX, name: `${i}.png` })));
+      const response = await uploadAssets(
+        trainer.agent,
+        Array.from({ length: 11 }, (_, i) => ({ data: PNG_1PX, name: `${i}.png` })),
+      );
       expect(response.status).toBe(413);
       expect(response.text).toContain('send at most 10 at a time');
       expect(await footprint()).toEqual(before);
@@ -156,7 +174,15 @@ describe('uploads', () => {
     it('round-trips awkward text exactly (quotes, colons, YAML markers, tabs, emoji, U+2028)', async () => {
       const title = 'Quotes "q" \'s\' : colon # hash - [x] {y} &z *w !v 2030 \u2028 🎉';
       const markdown = '---\nStill body: yes\n\tTabbed\n- "list" item # not a comment\n\nEnd 🎉\u2028line';
-      expect((await submitForm(trainer.agent, `${base}/modules/module-1/text/en`, `${base}/modules/module-1/text/en`, { title, objectives: 'yes: no\n"quoted"', markdown })).status).toBe(303);
+      expect(
+        (
+          await submitForm(trainer.agent, `${base}/modules/module-1/text/en`, `${base}/modules/module-1/text/en`, {
+            title,
+            objectives: 'yes: no\n"quoted"',
+            markdown,
+          })
+        ).status,
+      ).toBe(303);
       const draft = await findDraft(COURSE);
       expect(draft?.problems).toEqual([]);
       expect(draft?.modules[0]?.title.en).toBe(title);
@@ -164,7 +190,11 @@ describe('uploads', () => {
       const zip = await trainer.agent.get(`${base}/export.zip?source=draft`).buffer(true).parse(binary).expect(200);
       await CourseDraft.deleteMany({ courseSlug: COURSE });
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await admin.agent.get('/admin/import').expect(200)).text)![1]!;
-      const imported = await admin.agent.post(`/admin/import?_csrf=${csrf}`).field('mode', 'draft').attach('zip', zip.body as Buffer, 'course.zip').expect(200);
+      const imported = await admin.agent
+        .post(`/admin/import?_csrf=${csrf}`)
+        .field('mode', 'draft')
+        .attach('zip', zip.body as Buffer, 'course.zip')
+        .expect(200);
       expect(imported.text).toContain(draft!.contentHash!);
       const again = await findDraft(COURSE);
       expect(again?.contentHash).toBe(draft?.contentHash);
@@ -185,13 +215,33 @@ describe('uploads', () => {
 
     const valid = (name: string, data: Buffer) => ({ name, data, deflate: true });
     it.each([
-      ['a ../ path', buildZip([valid('c/course.yaml', Buffer.from('x')), valid('../../etc/passwd', Buffer.from('root:x:0:0'))]), 422, 'unsafe path (&#34;../../etc/passwd&#34;)'],
+      [
+        'a ../ path',
+        buildZip([valid('c/course.yaml', Buffer.from('x')), valid('../../etc/passwd', Buffer.from('root:x:0:0'))]),
+        422,
+        'unsafe path (&#34;../../etc/passwd&#34;)',
+      ],
       ['an absolute path', buildZip([valid('/etc/passwd', Buffer.from('root:x:0:0'))]), 422, 'unsafe path (&#34;/etc/passwd&#34;)'],
       ['a backslash path', buildZip([valid('c\\..\\..\\evil', Buffer.from('x'))]), 422, 'unsafe path'],
       ['a symbolic link', buildZip([{ name: 'c/assets/link', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]), 422, 'symbolic link'],
-      ['a zip bomb (200 MB of zeros in one entry)', buildZip([{ name: 'c/course.yaml', deflated: deflateRawSync(Buffer.alloc(200 * 1024 * 1024)), declaredSize: 200 * 1024 * 1024 }]), 422, 'unpacks to too much data'],
-      ['a zip bomb that lies about its size', buildZip([{ name: 'c/course.yaml', deflated: deflateRawSync(Buffer.alloc(200 * 1024 * 1024)), declaredSize: 1000 }]), 422, 'unpacks to too much data'],
-      ['too many entries', buildZip(Array.from({ length: 501 }, (_, i) => valid(`c/assets/${i}.txt`, Buffer.from('x')))), 422, 'too many files'],
+      [
+        'a zip bomb (200 MB of zeros in one entry)',
+        buildZip([{ name: 'c/course.yaml', deflated: deflateRawSync(Buffer.alloc(200 * 1024 * 1024)), declaredSize: 200 * 1024 * 1024 }]),
+        422,
+        'unpacks to too much data',
+      ],
+      [
+        'a zip bomb that lies about its size',
+        buildZip([{ name: 'c/course.yaml', deflated: deflateRawSync(Buffer.alloc(200 * 1024 * 1024)), declaredSize: 1000 }]),
+        422,
+        'unpacks to too much data',
+      ],
+      [
+        'too many entries',
+        buildZip(Array.from({ length: 501 }, (_, i) => valid(`c/assets/${i}.txt`, Buffer.from('x')))),
+        422,
+        'too many files',
+      ],
       ['a file that is not a zip', PHP_SCRIPT, 415, 'not a zip file'],
       ['files outside one course folder', buildZip([valid('course.yaml', Buffer.from('x'))]), 422, 'exactly one course folder'],
     ])('refuses %s and leaves nothing behind', async (_label, zip, status, message) => {
@@ -202,7 +252,7 @@ describe('uploads', () => {
       expect(await footprint()).toEqual(before);
     });
 
-    it('refuses an invalid course with the validator\'s file:line problems and changes nothing', async () => {
+    it("refuses an invalid course with the validator's file:line problems and changes nothing", async () => {
       const before = await footprint();
       const zip = buildZip([valid('broken/course.yaml', Buffer.from('title: { en: Only English }\n'))]);
       const response = await importZip(admin.agent, zip);

@@ -56,7 +56,9 @@ export function readMails(dataDir: string): Mail[] {
   const dir = path.join(dataDir, 'mail');
   let files: string[];
   try {
-    files = readdirSync(dir).filter((file) => file.endsWith('.eml')).sort();
+    files = readdirSync(dir)
+      .filter((file) => file.endsWith('.eml'))
+      .sort();
   } catch {
     return [];
   }
@@ -93,9 +95,18 @@ export function linkIn(mail: Mail, pathPrefix: string): string {
 }
 
 /** Registers through the real flow (form, confirmation mail, activation) and leaves the agent signed in. */
-export async function registerUser(agent: Agent, dataDir: string, user: { name: string; email: string; password: string }, seen: Set<string>): Promise<void> {
+export async function registerUser(
+  agent: Agent,
+  dataDir: string,
+  user: { name: string; email: string; password: string },
+  seen: Set<string>,
+): Promise<void> {
   const token = await tokenFor(agent, '/register');
-  const sent = await agent.post('/register').type('form').send({ _csrf: token, ...user }).expect(200);
+  const sent = await agent
+    .post('/register')
+    .type('form')
+    .send({ _csrf: token, ...user })
+    .expect(200);
   expect(sent.text).toContain('Check your inbox');
   const mail = await waitForMail(dataDir, user.email.toLowerCase(), seen);
   const link = linkIn(mail, '/register/confirm/');
@@ -105,7 +116,10 @@ export async function registerUser(agent: Agent, dataDir: string, user: { name: 
 
 export async function login(agent: Agent, email: string, password: string, extra: Record<string, string> = {}) {
   const token = await tokenFor(agent, '/login');
-  return agent.post('/login').type('form').send({ _csrf: token, email, password, ...extra });
+  return agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: token, email, password, ...extra });
 }
 
 export async function logout(agent: Agent): Promise<void> {

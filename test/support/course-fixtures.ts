@@ -6,7 +6,13 @@ import path from 'node:path';
  * Writes a small valid course folder: `modules` modules in both languages, each with a two-question quiz (one
  * single choice whose answer is `a`, one true/false whose answer is `true`) unless `quizzes` is false.
  */
-export function writeFixtureCourse(options: { slug: string; modules: number; quizzes?: boolean; maxQuizAttempts?: number; passMark?: number }): string {
+export function writeFixtureCourse(options: {
+  slug: string;
+  modules: number;
+  quizzes?: boolean;
+  maxQuizAttempts?: number;
+  passMark?: number;
+}): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'pa-fixture-courses-'));
   const dir = path.join(root, options.slug);
   mkdirSync(dir);
@@ -32,8 +38,14 @@ export function writeFixtureCourse(options: { slug: string; modules: number; qui
   );
   for (let n = 1; n <= options.modules; n += 1) {
     const base = `${String(n).padStart(2, '0')}-module-${n}`;
-    for (const [lang, title] of [['en', `Module ${n}`], ['zh', `第 ${n} 单元`]] as const) {
-      writeFileSync(path.join(dir, `${base}.${lang}.md`), `---\norder: ${n}\ntitle: "${title}"\nminutes: 5\nobjectives:\n  - "${title}"\nreferences: [S1]\n---\nText of ${title}, secret-free.\n`);
+    for (const [lang, title] of [
+      ['en', `Module ${n}`],
+      ['zh', `第 ${n} 单元`],
+    ] as const) {
+      writeFileSync(
+        path.join(dir, `${base}.${lang}.md`),
+        `---\norder: ${n}\ntitle: "${title}"\nminutes: 5\nobjectives:\n  - "${title}"\nreferences: [S1]\n---\nText of ${title}, secret-free.\n`,
+      );
     }
     if (options.quizzes !== false) {
       writeFileSync(

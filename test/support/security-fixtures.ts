@@ -60,7 +60,11 @@ export function browserFor(server: http.Server): Agent {
 async function login(server: http.Server, email: string): Promise<Agent> {
   const agent = browserFor(server);
   const page = await agent.get('/login').expect(200);
-  await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email, password: TEST_PASSWORD }).expect(303);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email, password: TEST_PASSWORD })
+    .expect(303);
   return agent;
 }
 
@@ -86,7 +90,12 @@ export async function buildSecurityFixtures(server: http.Server, label: string):
 
   const email = (who: string) => `${label}.${who}@example.org`;
   const emails = {
-    learner: email('learner'), otherLearner: email('other-learner'), trainer: email('trainer'), otherTrainer: email('other-trainer'), admin: email('admin'), bystander: email('bystander'),
+    learner: email('learner'),
+    otherLearner: email('other-learner'),
+    trainer: email('trainer'),
+    otherTrainer: email('other-trainer'),
+    admin: email('admin'),
+    bystander: email('bystander'),
   };
   const passwordHash = await hashPassword(TEST_PASSWORD);
   const account = async (name: string, email: string, role: 'learner' | 'trainer' | 'admin' = 'learner') => {
@@ -106,7 +115,12 @@ export async function buildSecurityFixtures(server: http.Server, label: string):
   await assignTrainer(OTHER_COURSE, otherTrainer.id);
   await enrol(learner.id, COURSE);
   await recordModuleCompletion(learner.id, COURSE, 'first-steps', 1);
-  const { certificate } = await issueCertificate({ learnerId: learner.id, courseSlug: COURSE, courseVersion: 1, completedAt: new Date('2025-03-12T09:30:00Z') });
+  const { certificate } = await issueCertificate({
+    learnerId: learner.id,
+    courseSlug: COURSE,
+    courseVersion: 1,
+    completedAt: new Date('2025-03-12T09:30:00Z'),
+  });
   // Reports read snapshots: build them now so report pages answer at once instead of "preparing".
   await refreshReports();
 
@@ -121,15 +135,32 @@ export async function buildSecurityFixtures(server: http.Server, label: string):
     otherCourse: OTHER_COURSE,
     otherModule: 'module-1',
     certificate: { serial: certificate.serial, code: certificate.code },
-    ids: { learner: learner.id, otherLearner: otherLearner.id, trainer: trainer.id, otherTrainer: otherTrainer.id, admin: admin.id, bystander: bystander.id },
+    ids: {
+      learner: learner.id,
+      otherLearner: otherLearner.id,
+      trainer: trainer.id,
+      otherTrainer: otherTrainer.id,
+      admin: admin.id,
+      bystander: bystander.id,
+    },
     emails,
-    agents: { anonymous: browserFor(server), learner: learner.agent, otherLearner: otherLearner.agent, trainer: trainer.agent, otherTrainer: otherTrainer.agent, admin: admin.agent },
+    agents: {
+      anonymous: browserFor(server),
+      learner: learner.agent,
+      otherLearner: otherLearner.agent,
+      trainer: trainer.agent,
+      otherTrainer: otherTrainer.agent,
+      admin: admin.agent,
+    },
     freshAgent: (actor) => (actor === 'anonymous' ? Promise.resolve(browserFor(server)) : login(server, emails[actor])),
     csrf(agent) {
       let token = tokens.get(agent);
       if (!token) {
         // A public page with a form, for visitors and signed-in users alike.
-        token = agent.get('/password/forgot').expect(200).then((page) => csrfFrom(page.text));
+        token = agent
+          .get('/password/forgot')
+          .expect(200)
+          .then((page) => csrfFrom(page.text));
         tokens.set(agent, token);
       }
       return token;
@@ -143,7 +174,10 @@ export async function buildSecurityFixtures(server: http.Server, label: string):
 export async function collectionCounts(except: ReadonlySet<string>): Promise<Record<string, number>> {
   const db = mongoose.connection.db;
   if (!db) throw new Error('not connected');
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((info) => info.name).filter((name) => !except.has(name)).sort();
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((info) => info.name)
+    .filter((name) => !except.has(name))
+    .sort();
   const counts = await Promise.all(names.map((name) => db.collection(name).countDocuments()));
   return Object.fromEntries(names.map((name, i) => [name, counts[i] ?? 0]));
 }
@@ -151,5 +185,7 @@ export async function collectionCounts(except: ReadonlySet<string>): Promise<Rec
 /** Collections whose count differs between two snapshots, as `name: before → after`. */
 export function countChanges(before: Record<string, number>, after: Record<string, number>): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((name) => (before[name] ?? 0) !== (after[name] ?? 0)).map((name) => `${name}: ${before[name] ?? 0} → ${after[name] ?? 0}`);
+  return [...names]
+    .filter((name) => (before[name] ?? 0) !== (after[name] ?? 0))
+    .map((name) => `${name}: ${before[name] ?? 0} → ${after[name] ?? 0}`);
 }

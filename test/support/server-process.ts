@@ -15,7 +15,15 @@ export type ServerProcess = {
 /** Runs `src/server.ts` as a real process (through tsx), with the given environment. */
 export function spawnServer(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/server.ts')], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', LOG_LEVEL: 'info', BASE_URL: 'http://localhost:3000', SMTP_URL: 'smtp://127.0.0.1:9', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      BASE_URL: 'http://localhost:3000',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -45,7 +53,15 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     stderr,
     exited,
     waitForLog(msg, timeoutMs = 60000) {
-      const seen = stdout.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return undefined; } }).find((l) => l?.msg === msg);
+      const seen = stdout
+        .map((l) => {
+          try {
+            return JSON.parse(l) as Record<string, unknown>;
+          } catch {
+            return undefined;
+          }
+        })
+        .find((l) => l?.msg === msg);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no "${msg}" log within ${timeoutMs} ms; stderr: ${stderr.join('')}`)), timeoutMs);

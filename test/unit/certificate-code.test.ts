@@ -15,7 +15,15 @@ describe('verification codes', () => {
   it('reads codes as people type them: any case, no dashes, spaces, full-width, O for 0 and I or L for 1', () => {
     const data = '01ABCDEFGH1JKMNPQRS';
     const code = data + checkSymbol(data);
-    for (const typed of [code.toLowerCase(), formatCode(code), ` ${formatCode(code).replace(/-/g, ' ')} `, 'O' + code.slice(1), code.slice(0, 1) + 'l' + code.slice(2), code.slice(0, 10) + 'I' + code.slice(11), '０１' + code.slice(2)]) {
+    for (const typed of [
+      code.toLowerCase(),
+      formatCode(code),
+      ` ${formatCode(code).replace(/-/g, ' ')} `,
+      'O' + code.slice(1),
+      code.slice(0, 1) + 'l' + code.slice(2),
+      code.slice(0, 10) + 'I' + code.slice(11),
+      '０１' + code.slice(2),
+    ]) {
       expect(parseCode(typed)).toEqual({ ok: true, code });
     }
   });
@@ -39,7 +47,16 @@ describe('verification codes', () => {
   });
 
   it('calls anything of the wrong length or with other characters malformed', () => {
-    for (const input of ['', 'ABC', generateCode() + '0', generateCode().slice(0, 19) + 'U', '!!!!-!!!!-!!!!-!!!!-!!!!', 42, undefined, 'A'.repeat(500)]) {
+    for (const input of [
+      '',
+      'ABC',
+      generateCode() + '0',
+      generateCode().slice(0, 19) + 'U',
+      '!!!!-!!!!-!!!!-!!!!-!!!!',
+      42,
+      undefined,
+      'A'.repeat(500),
+    ]) {
       expect(parseCode(input)).toEqual({ ok: false, reason: 'malformed' });
     }
   });

@@ -7,7 +7,10 @@ describe('certificate text layout', () => {
   const order = (text: string) => visualOrder(splitRuns(text, fonts)).map((run) => `${run.script}:${run.text}`);
 
   it('picks a font that has the glyphs: Latin and Vietnamese, Chinese, Arabic', () => {
-    expect(splitRuns('Nguyễn 张伟', fonts)).toEqual([{ text: 'Nguyễn ', script: 'latin' }, { text: '张伟', script: 'cjk' }]);
+    expect(splitRuns('Nguyễn 张伟', fonts)).toEqual([
+      { text: 'Nguyễn ', script: 'latin' },
+      { text: '张伟', script: 'cjk' },
+    ]);
     expect(splitRuns('ليلى', fonts)).toEqual([{ text: 'ليلى', script: 'arabic' }]);
     // Decomposed input is composed first, so the accent stays with its letter.
     expect(splitRuns('Thi\u0323', fonts)).toEqual([{ text: 'Thị', script: 'latin' }]);
@@ -27,7 +30,9 @@ describe('certificate text layout', () => {
 
   it('answers verification JSON with the same keys whatever the outcome', () => {
     const shape = (value: object) => Object.keys(value).sort();
-    expect(shape(verificationJson({ status: 'typo', certificate: null }))).toEqual(shape(verificationJson({ status: 'not_found', certificate: null })));
+    expect(shape(verificationJson({ status: 'typo', certificate: null }))).toEqual(
+      shape(verificationJson({ status: 'not_found', certificate: null })),
+    );
     expect(verificationJson({ status: 'invalid', certificate: null })).toMatchObject({ status: 'invalid', holder: null, signature: null });
   });
 });

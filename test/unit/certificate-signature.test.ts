@@ -28,8 +28,10 @@ const record: SignedFields = {
 
 describe('canonicalJson', () => {
   it('sorts keys at every level, drops undefined, keeps null and writes dates as ISO strings', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: null, y: undefined }], c: new Date('2025-01-01T00:00:00Z') } })).toBe('{"a":{"c":"2025-01-01T00:00:00.000Z","d":[2,{"z":null}]},"b":1}');
-    expect(canonicalJson({ 'é': 1, e: 2, Z: 3 })).toBe('{"Z":3,"e":2,"é":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: null, y: undefined }], c: new Date('2025-01-01T00:00:00Z') } })).toBe(
+      '{"a":{"c":"2025-01-01T00:00:00.000Z","d":[2,{"z":null}]},"b":1}',
+    );
+    expect(canonicalJson({ é: 1, e: 2, Z: 3 })).toBe('{"Z":3,"e":2,"é":1}');
   });
 });
 

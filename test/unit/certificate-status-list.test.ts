@@ -6,17 +6,28 @@ import { statusBitOf } from '../../src/certificates/certificate-format';
 import { buildStatusListCredential, subjectIdOf } from '../../src/certificates/credential';
 import { readStatusHead, statusHeadDir, writeStatusHead } from '../../src/certificates/status-head';
 
-const bitsOf = (credential: Record<string, unknown>) => gunzipSync(Buffer.from((credential.credentialSubject as { encodedList: string }).encodedList.slice(1), 'base64url'));
+const bitsOf = (credential: Record<string, unknown>) =>
+  gunzipSync(Buffer.from((credential.credentialSubject as { encodedList: string }).encodedList.slice(1), 'base64url'));
 
 describe('buildStatusListCredential', () => {
-  const base = { baseUrl: 'https://academy.example.org', list: '2026', issuerName: 'Procurement Academy', validFrom: new Date('2026-01-01T00:00:00Z') };
+  const base = {
+    baseUrl: 'https://academy.example.org',
+    list: '2026',
+    issuerName: 'Procurement Academy',
+    validFrom: new Date('2026-01-01T00:00:00Z'),
+  };
 
   it('sets bit i as the most significant bit first, in a list of at least 131,072 bits, multibase "u" + base64url of GZIP', () => {
     const credential = buildStatusListCredential({ ...base, setIndexes: [0, 9, 131071] });
     expect(credential).toMatchObject({
       id: 'https://academy.example.org/credentials/status/2026',
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-      credentialSubject: { id: 'https://academy.example.org/credentials/status/2026#list', type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: expect.stringMatching(/^u[A-Za-z0-9_-]+$/) },
+      credentialSubject: {
+        id: 'https://academy.example.org/credentials/status/2026#list',
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        encodedList: expect.stringMatching(/^u[A-Za-z0-9_-]+$/),
+      },
     });
     const bits = bitsOf(credential);
     expect(bits.length * 8).toBe(131072);

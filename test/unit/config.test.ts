@@ -85,9 +85,12 @@ describe('loadConfig', () => {
       expect(text?.split('\n')).toHaveLength(1);
     });
 
-    it.each([['http://localhost:3000'], ['http://127.0.0.1:8080'], ['http://[::1]:3000']])('allows a loopback http BASE_URL (%s)', (baseUrl) => {
-      expect(refusal({ BASE_URL: baseUrl })).toBeUndefined();
-    });
+    it.each([['http://localhost:3000'], ['http://127.0.0.1:8080'], ['http://[::1]:3000']])(
+      'allows a loopback http BASE_URL (%s)',
+      (baseUrl) => {
+        expect(refusal({ BASE_URL: baseUrl })).toBeUndefined();
+      },
+    );
 
     it('allows a public http BASE_URL only when ALLOW_HTTP_BASE_URL=true', () => {
       expect(refusal({ BASE_URL: 'http://academy.example.org', ALLOW_HTTP_BASE_URL: 'true' })).toBeUndefined();

@@ -71,7 +71,13 @@ describe('course loader on the valid minimal course', () => {
       glossary: { ungm: { term: { en: 'UNGM', zh: '联合国全球采购网' } } },
     });
     const module = course?.modules[0];
-    expect(module).toMatchObject({ slug: 'first-steps', order: 1, minutes: 10, references: ['S1', 'S2'], title: { en: 'First steps', zh: '第一步' } });
+    expect(module).toMatchObject({
+      slug: 'first-steps',
+      order: 1,
+      minutes: 10,
+      references: ['S1', 'S2'],
+      title: { en: 'First steps', zh: '第一步' },
+    });
     expect(module?.objectives.zh).toEqual(['在联合国全球采购网注册']);
     expect(module?.markdown.en.startsWith('Start on [[ungm]].')).toBe(true);
     expect(module?.quiz?.questions.map((question) => question.answer)).toEqual([['a'], ['a', 'b'], true]);

@@ -64,15 +64,25 @@ describe('shared glossary check', () => {
       expect(problems).toEqual([]);
       const loaded = courses[0]!;
       expect(Object.keys(loaded.glossary).sort()).toEqual(['debriefing', 'integrity', 'ungm']);
-      const html = renderModuleHtml(loaded.modules[0]!.markdown.zh, { lang: 'zh', courseSlug: loaded.slug, glossary: loaded.glossary, references: [] });
-      expect(html).toContain('投标结果说明会（debriefing）<span class="term-definition" role="tooltip" id="term-debriefing-1">应未中标者请求，说明其投标的评审情况。</span>');
+      const html = renderModuleHtml(loaded.modules[0]!.markdown.zh, {
+        lang: 'zh',
+        courseSlug: loaded.slug,
+        glossary: loaded.glossary,
+        references: [],
+      });
+      expect(html).toContain(
+        '投标结果说明会（debriefing）<span class="term-definition" role="tooltip" id="term-debriefing-1">应未中标者请求，说明其投标的评审情况。</span>',
+      );
     });
   });
 
   it('refuses a course.yaml that redefines a shared term', async () => {
     await withCopy(async (copy) => {
       const courseYaml = path.join(copy, 'term-course/course.yaml');
-      await writeFile(courseYaml, `${await readFile(courseYaml, 'utf8')}  integrity:\n    term: { en: integrity, zh: 廉正 }\n    definition: { en: Honesty., zh: 诚实。 }\n`);
+      await writeFile(
+        courseYaml,
+        `${await readFile(courseYaml, 'utf8')}  integrity:\n    term: { en: integrity, zh: 廉正 }\n    definition: { en: Honesty., zh: 诚实。 }\n`,
+      );
       const { problems } = await loadCoursesRoot(copy);
       expect(problems.map(formatProblem)).toContainEqual(
         `${path.relative(process.cwd(), courseYaml)}:18: glossary id integrity is defined in ${path.relative(process.cwd(), path.join(copy, 'glossary.yaml'))}: remove it here`,
@@ -84,7 +94,9 @@ describe('shared glossary check', () => {
     await withCopy(async (copy) => {
       await edit(path.join(copy, 'glossary.yaml'), '    variants: { zh: [落标说明会] }\n', '    variant: { zh: [落标说明会] }\n');
       const { courses, problems } = await loadCoursesRoot(copy);
-      expect(problems.map(formatProblem)).toEqual([`${path.relative(process.cwd(), path.join(copy, 'glossary.yaml'))}:5: unknown field: terms.debriefing.variant`]);
+      expect(problems.map(formatProblem)).toEqual([
+        `${path.relative(process.cwd(), path.join(copy, 'glossary.yaml'))}:5: unknown field: terms.debriefing.variant`,
+      ]);
       expect(courses).toEqual([]);
     });
   });

@@ -30,10 +30,16 @@ describe('csvCell', () => {
 
 describe('csvDocument', () => {
   it('starts with a BOM and ends lines with CRLF', () => {
-    const text = csvDocument(['名称', 'n'], [['广东', 1], ['=x', 2]]);
+    const text = csvDocument(
+      ['名称', 'n'],
+      [
+        ['广东', 1],
+        ['=x', 2],
+      ],
+    );
     expect(text.startsWith(CSV_BOM)).toBe(true);
     expect(Buffer.from(text, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(text).toBe('\uFEFF名称,n\r\n广东,1\r\n\'=x,2\r\n');
+    expect(text).toBe("\uFEFF名称,n\r\n广东,1\r\n'=x,2\r\n");
     expect(csvLine([])).toBe('\r\n');
   });
 });

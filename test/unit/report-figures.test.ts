@@ -5,8 +5,19 @@ import { rangeQuery, toDayRange } from '../../src/reports/reports.schemas';
 
 function summaryWith(days: { day: number; counts: number[] }[], regions: string[] = ['广东']): ReportSummary {
   return {
-    courseSlug: 'c', title: { en: 'C', zh: 'C' }, courseVersion: 1, builtAt: 0, learnerCount: 0, modules: [], questions: [], regions, days,
-    nameChunkKeys: [], emailChunkKeys: [], detailBuckets: 1, layout: DEFAULT_LAYOUT,
+    courseSlug: 'c',
+    title: { en: 'C', zh: 'C' },
+    courseVersion: 1,
+    builtAt: 0,
+    learnerCount: 0,
+    modules: [],
+    questions: [],
+    regions,
+    days,
+    nameChunkKeys: [],
+    emailChunkKeys: [],
+    detailBuckets: 1,
+    layout: DEFAULT_LAYOUT,
   };
 }
 
@@ -57,9 +68,11 @@ describe('percent and the content-problem flag', () => {
 
 describe('codes and keys', () => {
   it('packs and unpacks the filters of a learner', () => {
-    for (let size = 0; size < 5; size += 1) for (let women = 0; women < 3; women += 1) for (const isCompleted of [true, false]) {
-      expect(unpackFilters(packFilters(size, women, isCompleted))).toEqual({ size, women, isCompleted });
-    }
+    for (let size = 0; size < 5; size += 1)
+      for (let women = 0; women < 3; women += 1)
+        for (const isCompleted of [true, false]) {
+          expect(unpackFilters(packFilters(size, women, isCompleted))).toEqual({ size, women, isCompleted });
+        }
   });
 
   it('normalises search keys by width, case and spaces', () => {

@@ -1,7 +1,7 @@
 import { expectedProgress, tunePersistence } from '../../scripts/seed/activity';
 import { createRandom, mulberry32 } from '../../scripts/seed/random';
 
-describe('the seeder\'s randomness', () => {
+describe("the seeder's randomness", () => {
   it('is reproducible from the seed', () => {
     const a = mulberry32(42);
     const b = mulberry32(42);

@@ -5,8 +5,14 @@ describe('renderBarChart', () => {
     id: 'test-chart',
     title: 'Funnel <&> "quoted"',
     desc: 'Learners by step',
-    series: [{ label: 'Started', color: '#0b4f8a' }, { label: 'Completed', color: '#1e6b35' }],
-    groups: [{ label: '第 1 单元 <b>', values: [10, 5] }, { label: 'A module title that is far too long to fit in the label column', values: [0, 0] }],
+    series: [
+      { label: 'Started', color: '#0b4f8a' },
+      { label: 'Completed', color: '#1e6b35' },
+    ],
+    groups: [
+      { label: '第 1 单元 <b>', values: [10, 5] },
+      { label: 'A module title that is far too long to fit in the label column', values: [0, 0] },
+    ],
   });
 
   it('is labelled by its title and description', () => {

@@ -14,7 +14,8 @@ export const accounts = {
     'form.yes': 'Yes',
     'form.no': 'No',
     'csrf.invalid': 'This form has expired or was not sent from this site. Go back, reload the page and try again.',
-    'accounts.rateLimited': 'Too many attempts. Please wait a few minutes and try again. If you have forgotten your password, you can reset it.',
+    'accounts.rateLimited':
+      'Too many attempts. Please wait a few minutes and try again. If you have forgotten your password, you can reset it.',
     'accounts.signInRequired': 'Please log in to continue.',
     'accounts.field.name': 'Full name',
     'accounts.field.nameHelp': 'As you would like it on your certificates, in any script. Up to 100 characters.',
@@ -27,14 +28,16 @@ export const accounts = {
     'accounts.field.companyName': 'Company name',
     'accounts.field.companyNameHelp': 'Lets your trainers see which companies take part. We never publish it.',
     'accounts.field.enterpriseSize': 'Company size',
-    'accounts.field.enterpriseSizeHelp': 'By number of employees. Helps us report how many small and medium enterprises the programme reaches.',
+    'accounts.field.enterpriseSizeHelp':
+      'By number of employees. Helps us report how many small and medium enterprises the programme reaches.',
     'accounts.field.womenOwned': 'Women-owned business',
     'accounts.field.womenOwnedHelp':
       'At least 51% owned, managed and controlled by one or more women (UN Women definition). Helps us report how many women-owned businesses the programme reaches.',
     'accounts.field.region': 'Province or region',
     'accounts.field.regionHelp': 'Helps us plan training events near you.',
     'accounts.field.sector': 'Sector',
-    'accounts.field.sectorHelp': 'What your company sells, for example medical supplies or construction. Helps us suggest relevant courses.',
+    'accounts.field.sectorHelp':
+      'What your company sells, for example medical supplies or construction. Helps us suggest relevant courses.',
     'accounts.field.preferredLanguage': 'Preferred language',
     'accounts.field.preferredLanguageHelp': 'The language of pages after you log in, and of the emails we send you.',
     'accounts.enterpriseSize.micro': 'Micro (fewer than 10 employees)',
@@ -56,8 +59,10 @@ export const accounts = {
     'accounts.register.submit': 'Create account',
     'accounts.register.haveAccount': 'Already have an account?',
     'accounts.registerSent.title': 'Check your inbox',
-    'accounts.registerSent.body': 'We have sent a message to {email}. Open the link in it to finish creating your account. The link works for 24 hours.',
-    'accounts.registerSent.nothing': 'No message after a few minutes? Check your spam folder. If you already have an account, the message tells you how to log in.',
+    'accounts.registerSent.body':
+      'We have sent a message to {email}. Open the link in it to finish creating your account. The link works for 24 hours.',
+    'accounts.registerSent.nothing':
+      'No message after a few minutes? Check your spam folder. If you already have an account, the message tells you how to log in.',
     'accounts.registerConfirm.title': 'Confirm your account',
     'accounts.registerConfirm.body': 'Your email address is confirmed. Activate your account to start learning.',
     'accounts.registerConfirm.submit': 'Activate my account',
@@ -74,7 +79,8 @@ export const accounts = {
     'accounts.forgot.intro': 'Enter the email address of your account and we will send you a link to choose a new password.',
     'accounts.forgot.submit': 'Send the link',
     'accounts.forgotSent.title': 'Check your inbox',
-    'accounts.forgotSent.body': 'If an account exists for {email}, we have sent it a link to reset the password. The link works for one hour.',
+    'accounts.forgotSent.body':
+      'If an account exists for {email}, we have sent it a link to reset the password. The link works for one hour.',
     'accounts.reset.title': 'Choose a new password',
     'accounts.reset.submit': 'Save the new password',
     'accounts.account.title': 'Your account',
@@ -129,7 +135,8 @@ export const accounts = {
     'accounts.field.enterpriseSize': '企业规模',
     'accounts.field.enterpriseSizeHelp': '按员工人数划分。用于统计项目覆盖的中小企业数量。',
     'accounts.field.womenOwned': '女性企业',
-    'accounts.field.womenOwnedHelp': '指由一名或多名女性拥有至少 51% 的股权，并由其管理和控制的企业（联合国妇女署定义）。用于统计项目覆盖的女性企业数量。',
+    'accounts.field.womenOwnedHelp':
+      '指由一名或多名女性拥有至少 51% 的股权，并由其管理和控制的企业（联合国妇女署定义）。用于统计项目覆盖的女性企业数量。',
     'accounts.field.region': '省份或地区',
     'accounts.field.regionHelp': '便于我们在您附近安排培训活动。',
     'accounts.field.sector': '行业',

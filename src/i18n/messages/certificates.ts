@@ -25,13 +25,16 @@ export const certificates = {
     'certificates.verifyPage': 'Public verification page',
     'certificates.gone': 'This certificate has been revoked or replaced, so it can no longer be downloaded.',
     'verify.title': 'Check a certificate',
-    'verify.intro': 'Every certificate from {issuer} carries a verification code. Enter it to see whether the certificate is genuine and still valid. You do not need an account.',
+    'verify.intro':
+      'Every certificate from {issuer} carries a verification code. Enter it to see whether the certificate is genuine and still valid. You do not need an account.',
     'verify.code.title': 'Check a code',
     'verify.code.label': 'Verification code',
-    'verify.code.help': '20 letters and digits, as printed on the certificate (for example 7K3M-…). Dashes and capital letters are optional.',
+    'verify.code.help':
+      '20 letters and digits, as printed on the certificate (for example 7K3M-…). Dashes and capital letters are optional.',
     'verify.code.submit': 'Check code',
     'verify.upload.title': 'Check a PDF file',
-    'verify.upload.intro': 'Were you sent a certificate as a PDF file? Upload it to check that it is exactly the file we issued and has not been edited. The file is checked, then discarded; it is not stored.',
+    'verify.upload.intro':
+      'Were you sent a certificate as a PDF file? Upload it to check that it is exactly the file we issued and has not been edited. The file is checked, then discarded; it is not stored.',
     'verify.upload.label': 'Certificate PDF file (up to 5 MB)',
     'verify.upload.submit': 'Check file',
     'verify.upload.missing': 'Choose the certificate PDF file to upload.',
@@ -45,19 +48,23 @@ export const certificates = {
     'verify.status.revoked.heading': 'Revoked certificate',
     'verify.status.revoked.body': 'This certificate was revoked on {date} and is no longer valid.',
     'verify.status.superseded.heading': 'Replaced certificate',
-    'verify.status.superseded.body': 'This certificate was replaced on {date} by a corrected certificate, {serial}. Only the new certificate is valid.',
+    'verify.status.superseded.body':
+      'This certificate was replaced on {date} by a corrected certificate, {serial}. Only the new certificate is valid.',
     'verify.status.invalid.heading': 'Record altered',
-    'verify.status.invalid.body': 'The stored record for this code does not match its digital signature: this record was altered. Do not rely on it, and contact {issuer}.',
+    'verify.status.invalid.body':
+      'The stored record for this code does not match its digital signature: this record was altered. Do not rely on it, and contact {issuer}.',
     'verify.status.integrity_error.heading': 'Cannot be confirmed now',
     'verify.status.integrity_error.body':
       'Our certificate records failed an integrity check, so we cannot confirm this certificate at the moment. Do not rely on it until it can be checked again, and contact {issuer}.',
-    'certificates.integrityError': 'Our certificate records failed an integrity check, so this certificate cannot be handed out at the moment. Please try again later.',
+    'certificates.integrityError':
+      'Our certificate records failed an integrity check, so this certificate cannot be handed out at the moment. Please try again later.',
     'admin.certificates.integrityError':
       'The certificate status log failed its integrity check (see the server log), so no status can be changed until it is repaired.',
     'verify.status.not_found.heading': 'No certificate found',
     'verify.status.not_found.body': 'No certificate has this code. Check that you typed it exactly as printed on the certificate.',
     'verify.status.typo.heading': 'This code has a typo',
-    'verify.status.typo.body': 'This code has a typo: its last character does not match the others, so it cannot be a real code. Compare each character with the certificate.',
+    'verify.status.typo.body':
+      'This code has a typo: its last character does not match the others, so it cannot be a real code. Compare each character with the certificate.',
     'verify.status.malformed.heading': 'This is not a verification code',
     'verify.status.malformed.body': 'A verification code has 20 letters and digits in five groups of four, like XXXX-XXXX-XXXX-XXXX-XXXX.',
     'verify.field.holder': 'Holder',
@@ -76,7 +83,8 @@ export const certificates = {
     'verify.signature.checked': 'Ed25519, checked against our published key {kid}',
     'verify.file.heading': 'The uploaded file',
     'verify.file.exact': 'This exact file was issued by {issuer}.',
-    'verify.file.altered': 'This file was altered. The verification code in it is genuine, but the file is not the one we issued. Rely only on the details on this page.',
+    'verify.file.altered':
+      'This file was altered. The verification code in it is genuine, but the file is not the one we issued. Rely only on the details on this page.',
     'verify.file.no_match': 'This file does not match any issued certificate.',
     'verify.file.unchecked': 'This file cannot be checked at the moment, because our certificate records failed an integrity check.',
     'admin.certificates.title': 'Certificates',
@@ -99,7 +107,8 @@ export const certificates = {
     'admin.certificates.revoke.noteHelp': 'Never shown publicly. Up to 500 characters.',
     'admin.certificates.revoke.submit': 'Revoke certificate',
     'admin.certificates.correct.title': 'Correct the holder name',
-    'admin.certificates.correct.help': 'Issues a new certificate, with a new serial number and code, for the corrected name. This one is marked as replaced and its page points to the new one.',
+    'admin.certificates.correct.help':
+      'Issues a new certificate, with a new serial number and code, for the corrected name. This one is marked as replaced and its page points to the new one.',
     'admin.certificates.correct.name': 'Corrected name',
     'admin.certificates.correct.submit': 'Issue corrected certificate',
     'admin.certificates.revoked': 'The certificate was revoked.',
@@ -122,7 +131,8 @@ export const certificates = {
     'certificates.pdf.completedOn': '完成日期：{date}',
     'certificates.pdf.serial': '证书编号',
     'certificates.pdf.code': '验证码',
-    'certificates.pdf.howTo': '验证方法：打开上方网址、扫描二维码，或在本网站的证书验证页面输入验证码。页面会显示本证书是否有效、已撤销或已被更换，以及证书持有人。',
+    'certificates.pdf.howTo':
+      '验证方法：打开上方网址、扫描二维码，或在本网站的证书验证页面输入验证码。页面会显示本证书是否有效、已撤销或已被更换，以及证书持有人。',
     'certificates.pdf.scan': '扫码验证',
     'certificates.status.valid': '有效',
     'certificates.status.revoked': '已撤销',
@@ -144,7 +154,8 @@ export const certificates = {
     'verify.code.help': '20 位字母和数字，与证书上印的一致（例如 7K3M-…）。短横线和大小写均可省略。',
     'verify.code.submit': '查询',
     'verify.upload.title': '验证 PDF 文件',
-    'verify.upload.intro': '收到的是 PDF 格式的证书？上传文件即可核实它是否与我们颁发的文件完全一致、未经修改。文件仅用于核验，核验后即丢弃，不会保存。',
+    'verify.upload.intro':
+      '收到的是 PDF 格式的证书？上传文件即可核实它是否与我们颁发的文件完全一致、未经修改。文件仅用于核验，核验后即丢弃，不会保存。',
     'verify.upload.label': '证书 PDF 文件（不超过 5 MB）',
     'verify.upload.submit': '验证文件',
     'verify.upload.missing': '请选择要上传的证书 PDF 文件。',
@@ -162,7 +173,8 @@ export const certificates = {
     'verify.status.invalid.heading': '记录已被篡改',
     'verify.status.invalid.body': '该验证码对应的存储记录与其数字签名不符：此记录已被篡改。请勿采信，并联系 {issuer}。',
     'verify.status.integrity_error.heading': '暂时无法确认',
-    'verify.status.integrity_error.body': '我们的证书记录未通过完整性检查，因此目前无法确认本证书。在能够再次核验之前请勿采信，并联系 {issuer}。',
+    'verify.status.integrity_error.body':
+      '我们的证书记录未通过完整性检查，因此目前无法确认本证书。在能够再次核验之前请勿采信，并联系 {issuer}。',
     'certificates.integrityError': '我们的证书记录未通过完整性检查，因此目前无法提供本证书。请稍后再试。',
     'admin.certificates.integrityError': '证书状态日志未通过完整性检查（详见服务器日志），修复之前无法更改任何证书的状态。',
     'verify.status.not_found.heading': '未找到证书',
@@ -221,6 +233,7 @@ export const certificates = {
     'admin.certificates.noteTooLong': '备注不能超过 500 个字符。',
     'admin.certificates.history': '变更记录',
     'admin.certificates.supersedes': '取代的证书',
-    'uploads.pdfActiveContent': '“{name}”是含有活动内容（{feature}）的 PDF。不接受会运行脚本、启动程序、带有嵌入文件或在打开时执行操作的 PDF。请将其另存为普通 PDF（例如使用“打印为 PDF”），再上传该文件。',
+    'uploads.pdfActiveContent':
+      '“{name}”是含有活动内容（{feature}）的 PDF。不接受会运行脚本、启动程序、带有嵌入文件或在打开时执行操作的 PDF。请将其另存为普通 PDF（例如使用“打印为 PDF”），再上传该文件。',
   },
 };

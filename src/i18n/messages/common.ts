@@ -9,10 +9,12 @@ export const common = {
     'nav.verify': 'Verify a certificate',
     'nav.main': 'Main navigation',
     'nav.language': 'Language',
-    'footer.about': 'An open-source learning platform for procurement capacity building, for small and medium enterprises and women-owned businesses.',
+    'footer.about':
+      'An open-source learning platform for procurement capacity building, for small and medium enterprises and women-owned businesses.',
     'footer.source': 'Open source under the Apache 2.0 licence.',
     'home.title': 'Courses',
-    'home.intro': 'Free online courses on UN procurement rules, sustainability criteria and bid writing, in English and Simplified Chinese.',
+    'home.intro':
+      'Free online courses on UN procurement rules, sustainability criteria and bid writing, in English and Simplified Chinese.',
     'home.empty': 'No course is published yet. Please come back soon.',
     'home.minutes': '{minutes} min',
     'home.modules': '{count} modules',
@@ -25,7 +27,8 @@ export const common = {
     'error.500.title': 'Something went wrong',
     'error.500.body': 'An unexpected error happened on our side. Nothing you entered was lost; please try again in a moment.',
     'error.503.title': 'Temporarily unavailable',
-    'error.503.body': 'The service is briefly unavailable (our database is not answering). Please try again in a minute; your progress is safe.',
+    'error.503.body':
+      'The service is briefly unavailable (our database is not answering). Please try again in a minute; your progress is safe.',
     'error.400.title': 'Request not understood',
     'error.400.body': 'The request could not be processed. Please check what you entered and try again.',
     'error.403.title': 'Not allowed',

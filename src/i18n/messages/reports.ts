@@ -3,7 +3,8 @@ export const reports = {
   en: {
     'nav.reports': 'Reports',
     'reports.title': 'Reports',
-    'reports.intro': 'How learners progress in the courses you manage. Figures are for programme reporting: they come from a snapshot that is rebuilt every 15 minutes when someone looks.',
+    'reports.intro':
+      'How learners progress in the courses you manage. Figures are for programme reporting: they come from a snapshot that is rebuilt every 15 minutes when someone looks.',
     'reports.none': 'You do not manage any course yet. An administrator can assign you to one.',
     'reports.learnerCount': '{count} learners enrolled',
     'reports.builtAt': 'Figures as of {time} (UTC).',
@@ -13,7 +14,8 @@ export const reports = {
     'reports.refresh': 'Update the figures now',
     'reports.refreshStarted': 'The figures are being updated. Reload the page in a minute to see them.',
     'reports.preparing.title': 'Preparing the report',
-    'reports.preparing.body': 'This report is being prepared for the first time; with many learners this takes a few minutes. Reload this page in a minute.',
+    'reports.preparing.body':
+      'This report is being prepared for the first time; with many learners this takes a few minutes. Reload this page in a minute.',
     'reports.preparing.reload': 'Reload',
     'reports.back': 'All reports',
     'reports.courseReport': 'Report: {course}',
@@ -30,7 +32,8 @@ export const reports = {
     'reports.range.badTo': 'The "to" date must be a real date written as YYYY-MM-DD, for example 2025-03-31.',
     'reports.range.order': 'The "from" date must be on or before the "to" date.',
     'reports.funnel.title': 'Course funnel',
-    'reports.funnel.desc': 'Learners enrolled, started (opened or completed at least one module), completed the course, and holding a valid certificate.',
+    'reports.funnel.desc':
+      'Learners enrolled, started (opened or completed at least one module), completed the course, and holding a valid certificate.',
     'reports.funnel.enrolled': 'Enrolled',
     'reports.funnel.started': 'Started',
     'reports.funnel.completed': 'Completed',
@@ -46,9 +49,11 @@ export const reports = {
     'reports.modules.share': '% of starters who completed',
     'reports.modules.median': 'Median reading time (minutes)',
     'reports.modules.timed': 'Learners with reading time',
-    'reports.modules.medianNote': 'Reading time is the total a learner spent on the module\'s page; the median is over learners, so a few very long sessions do not distort it.',
+    'reports.modules.medianNote':
+      "Reading time is the total a learner spent on the module's page; the median is over learners, so a few very long sessions do not distort it.",
     'reports.quiz.title': 'Quiz questions',
-    'reports.quiz.desc': 'First attempts only (later attempts come after the learner has seen the explanations). A question that at least 80% of learners get wrong is flagged: check its wording and answer key.',
+    'reports.quiz.desc':
+      'First attempts only (later attempts come after the learner has seen the explanations). A question that at least 80% of learners get wrong is flagged: check its wording and answer key.',
     'reports.quiz.module': 'Module',
     'reports.quiz.question': 'Question',
     'reports.quiz.id': 'Question id',
@@ -59,7 +64,8 @@ export const reports = {
     'reports.quiz.flag': 'Check',
     'reports.quiz.flagged': 'Likely content problem',
     'reports.outcomes.title': 'Programme outcomes',
-    'reports.outcomes.desc': 'Enrolled and completed learners by enterprise size, women-owned business, preferred language and region, for the date range above.',
+    'reports.outcomes.desc':
+      'Enrolled and completed learners by enterprise size, women-owned business, preferred language and region, for the date range above.',
     'reports.outcomes.dimension': 'Breakdown',
     'reports.outcomes.group': 'Group',
     'reports.outcomes.enrolled': 'Enrolled',

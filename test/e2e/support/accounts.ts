@@ -21,7 +21,12 @@ export async function createAccounts(app: E2eServer, accounts: NewAccount[]): Pr
     return await Promise.all(
       accounts.map(async (account) => {
         const password = account.password ?? `${account.role} password for the e2e tests`;
-        const user = await User.create({ name: account.name, email: account.email, role: account.role, passwordHash: await hashPassword(password) });
+        const user = await User.create({
+          name: account.name,
+          email: account.email,
+          role: account.role,
+          passwordHash: await hashPassword(password),
+        });
         for (const course of account.courses ?? []) await assignTrainer(course, String(user._id));
         return { id: String(user._id), name: account.name, email: account.email.toLowerCase(), password, role: account.role };
       }),
@@ -41,5 +46,8 @@ export async function signIn(page: Page, base: string, account: Pick<Account, 'e
   await page.goto(`${base}/login`);
   await page.locator('main input#email').fill(account.email);
   await page.locator('main input#password').fill(account.password);
-  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.locator('main form[action="/login"] button[type=submit]').click()]);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== '/login'),
+    page.locator('main form[action="/login"] button[type=submit]').click(),
+  ]);
 }

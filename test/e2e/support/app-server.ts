@@ -19,14 +19,24 @@ export async function startE2eServer(label: string): Promise<E2eServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-e2e-${label}-`));
   const coursesDir = path.join(dataDir, 'courses');
   cpSync(path.resolve('courses'), coursesDir, { recursive: true });
-  cpSync(path.join(writeFixtureCourse({ slug: 'e2e-course', modules: 2, passMark: 100 }), 'e2e-course'), path.join(coursesDir, 'e2e-course'), { recursive: true });
+  cpSync(
+    path.join(writeFixtureCourse({ slug: 'e2e-course', modules: 2, passMark: 100 }), 'e2e-course'),
+    path.join(coursesDir, 'e2e-course'),
+    { recursive: true },
+  );
   const uri = new URL(testDatabaseUri());
   uri.pathname = `/${testDatabaseName(label)}`;
   const port = await findFreePort();
   // Development mode: production refuses to start without an SMTP server, and these journeys read the app's mail
   // from DATA_DIR/mail, where it goes when no SMTP_URL is set.
   const server = spawnServer({
-    MONGODB_URI: uri.toString(), DATA_DIR: dataDir, PORT: String(port), COURSES_DIR: coursesDir, BASE_URL: `http://127.0.0.1:${port}`, NODE_ENV: 'development', SMTP_URL: '',
+    MONGODB_URI: uri.toString(),
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    COURSES_DIR: coursesDir,
+    BASE_URL: `http://127.0.0.1:${port}`,
+    NODE_ENV: 'development',
+    SMTP_URL: '',
   });
   await server.waitForLog('Procurement Academy is listening');
   const base = `http://127.0.0.1:${port}`;

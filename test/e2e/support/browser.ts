@@ -10,7 +10,15 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (CI's .ci/run does)`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -43,7 +51,10 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
   if (!present) await page.addScriptTag({ content: axeSource() });
   // Runs in the browser: the page's globals are reached through globalThis (this file compiles without DOM types).
   const result = await page.evaluate(async () => {
-    const browserGlobals = globalThis as unknown as { axe: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    const browserGlobals = globalThis as unknown as {
+      axe: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> };
+      document: unknown;
+    };
     return browserGlobals.axe.run(browserGlobals.document, { resultTypes: ['violations'] });
   });
   return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
@@ -51,5 +62,10 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
 
 /** Violations as lines a person can act on: rule, impact, help, and the CSS target of every node. */
 export function describeViolations(violations: AxeViolation[]): string {
-  return violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help}\n${violation.nodes.map((node) => `    at ${node.target.join(' ')}`).join('\n')}`).join('\n');
+  return violations
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help}\n${violation.nodes.map((node) => `    at ${node.target.join(' ')}`).join('\n')}`,
+    )
+    .join('\n');
 }
