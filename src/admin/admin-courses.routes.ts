@@ -98,15 +98,13 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
         res.status(status).json(result);
         return;
       }
-      res
-        .status(status)
-        .render('admin/import', {
-          title: tOf(res)('admin.import.title'),
-          action: '/admin/import',
-          limitMb: uploadLimits.zipFileBytes / 1024 / 1024,
-          result,
-          courseHref: `/author/courses/${result.slug}`,
-        });
+      res.status(status).render('admin/import', {
+        title: tOf(res)('admin.import.title'),
+        action: '/admin/import',
+        limitMb: uploadLimits.zipFileBytes / 1024 / 1024,
+        result,
+        courseHref: `/author/courses/${result.slug}`,
+      });
     },
   );
 

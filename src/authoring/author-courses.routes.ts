@@ -55,14 +55,12 @@ export function authorCourseRoutes(context: AuthoringContext): Router {
   const router = Router();
 
   const renderNew = (res: Response, values: Record<string, string | string[]>, errors: FieldErrors, status = 200) =>
-    res
-      .status(status)
-      .render('author/new', {
-        title: tOf(res)('authoring.new.title'),
-        values: formValues({ slug: '', title_en: '', title_zh: '' }, values),
-        errors,
-        action: '/author/courses',
-      });
+    res.status(status).render('author/new', {
+      title: tOf(res)('authoring.new.title'),
+      values: formValues({ slug: '', title_en: '', title_zh: '' }, values),
+      errors,
+      action: '/author/courses',
+    });
 
   const renderSettings = (
     res: Response,

@@ -50,13 +50,11 @@ export function authorPublishRoutes(context: AuthoringContext): Router {
       return;
     }
     const copy = await getWorkingCopy(actor, slug);
-    res
-      .status(422)
-      .render('author/course', {
-        ...buildCoursePageView({ ...copy, problems: result.problems }, tOf(res), uiLang(res)),
-        notice: undefined,
-        publishFailed: true,
-      });
+    res.status(422).render('author/course', {
+      ...buildCoursePageView({ ...copy, problems: result.problems }, tOf(res), uiLang(res)),
+      notice: undefined,
+      publishFailed: true,
+    });
   });
 
   router.post('/author/courses/:slug/discard', async (req, res) => {

@@ -71,20 +71,18 @@ learningRouter.post('/courses/:slug/modules/:module/quiz', requireUser, async (r
   if (!form.ok) {
     // Keep every choice the learner made and say which questions still need an answer.
     const opened = await openQuiz(learnerId, slug, module);
-    res
-      .status(422)
-      .render(
-        'learning/quiz',
-        buildQuizView({
-          ...opened,
-          lang,
-          t,
-          submissionKey: form.submissionKey,
-          chosen: form.answers,
-          missing: form.missing,
-          isMalformed: form.isMalformed,
-        }),
-      );
+    res.status(422).render(
+      'learning/quiz',
+      buildQuizView({
+        ...opened,
+        lang,
+        t,
+        submissionKey: form.submissionKey,
+        chosen: form.answers,
+        missing: form.missing,
+        isMalformed: form.isMalformed,
+      }),
+    );
     return;
   }
   const result = await submitQuizAttempt({

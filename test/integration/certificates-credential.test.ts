@@ -56,9 +56,7 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
     return request(test.app).get(new URL(url).pathname);
   };
 
-  async function fetchStatusList(
-    url: string,
-  ): Promise<{
+  async function fetchStatusList(url: string): Promise<{
     credential: Record<string, unknown> & { credentialSubject: { encodedList: string; statusPurpose: string; type: string } };
   }> {
     const response = await fetchOurs(url).buffer(true).expect(200);

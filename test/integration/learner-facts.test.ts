@@ -20,15 +20,13 @@ describe('moving earlier progress into learnerFacts', () => {
     const db = mongoose.connection.db!;
     const learners = Array.from({ length: 30 }, () => new Types.ObjectId());
     const base = (learnerId: Types.ObjectId) => ({ learnerId, courseSlug: 'legacy-course' });
-    await db
-      .collection('enrolments')
-      .insertMany(
-        learners.map((id, i) => ({
-          ...base(id),
-          enrolledAt: new Date(),
-          ...(i % 10 === 0 ? { completedAt: new Date(), completedVersion: 1 } : {}),
-        })),
-      );
+    await db.collection('enrolments').insertMany(
+      learners.map((id, i) => ({
+        ...base(id),
+        enrolledAt: new Date(),
+        ...(i % 10 === 0 ? { completedAt: new Date(), completedVersion: 1 } : {}),
+      })),
+    );
     await db
       .collection('moduleVisits')
       .insertMany(
@@ -37,23 +35,21 @@ describe('moving earlier progress into learnerFacts', () => {
     await db
       .collection('moduleCompletions')
       .insertMany(learners.map((id) => ({ ...base(id), moduleSlug: 'module-1', courseVersion: 1, completedAt: new Date() })));
-    await db
-      .collection('quizAttempts')
-      .insertMany(
-        learners.flatMap((id, i) =>
-          [1, 2].map((n) => ({
-            ...base(id),
-            moduleSlug: 'module-1',
-            courseVersion: 1,
-            attemptNumber: n,
-            submissionKey: `k${i}-${n}`,
-            answers: [],
-            score: 100,
-            isPassed: true,
-            submittedAt: new Date(),
-          })),
-        ),
-      );
+    await db.collection('quizAttempts').insertMany(
+      learners.flatMap((id, i) =>
+        [1, 2].map((n) => ({
+          ...base(id),
+          moduleSlug: 'module-1',
+          courseVersion: 1,
+          attemptNumber: n,
+          submissionKey: `k${i}-${n}`,
+          answers: [],
+          score: 100,
+          isPassed: true,
+          submittedAt: new Date(),
+        })),
+      ),
+    );
 
     const log: string[] = [];
     await runDataMigrations((line) => log.push(line));
