@@ -17,7 +17,8 @@ export const completionRules: readonly CompletionRule[] = ['modules-and-quizzes'
 export type QuestionType = 'single' | 'multiple' | 'truefalse';
 export const questionTypes: readonly QuestionType[] = ['single', 'multiple', 'truefalse'];
 
-export type QuizOption = { id: string; text: Bilingual; feedback?: Bilingual };
+/** `fixed` keeps the option in its written place when the others are shuffled ("all of the above"). */
+export type QuizOption = { id: string; text: Bilingual; feedback?: Bilingual; fixed?: boolean };
 
 export type QuizQuestion = {
   id: string;
@@ -29,9 +30,12 @@ export type QuizQuestion = {
   answer: string[] | boolean;
   explanation: Bilingual;
   reference: string;
+  /** Slug of the English `##` heading of the module that teaches it: a failed attempt's hint links there. */
+  section?: string;
 };
 
-export type Quiz = { questions: QuizQuestion[] };
+/** `draw`: how many questions one attempt asks, drawn at random from `questions` (the pool); absent = all. */
+export type Quiz = { draw?: number; questions: QuizQuestion[] };
 
 export type Reference = { title: string; url?: string };
 export type GlossaryEntry = { term: Bilingual; definition: Bilingual };

@@ -4,6 +4,7 @@ import { canonicalJson, sha256Hex } from './content-hash';
 import type { GlossaryEntry, Lang } from './course-types';
 import { calloutKinds, createCourseMarkdown, installLinkGuard, type CalloutKind, type GlossaryTermMeta } from './markdown-plugins';
 import { sanitizeBlockOptions, sanitizeInlineOptions } from './markdown-sanitize';
+import { sectionSlug, type ModuleSection } from './module-sections';
 
 export type RenderReference = { id: string; title: string; url?: string };
 
@@ -13,9 +14,14 @@ export type RenderContext = {
   glossary: Record<string, GlossaryEntry>;
   /** The module's references, in the order its front matter lists them. */
   references: RenderReference[];
+  /**
+   * Anchors of the module's `##` headings in order, from the English page: the Chinese page uses the same ids, so a
+   * quiz hint's link (`#section`) lands on the same section in either language.
+   */
+  sectionIds?: string[];
 };
 
-type RenderEnv = { ctx?: RenderContext; usedIds: Set<string> };
+type RenderEnv = { ctx?: RenderContext; usedIds: Set<string>; h2?: number };
 type Token = MarkdownIt.Token;
 
 // Content labels follow the module's language (en/zh), not the visitor's UI locale, and are part of the cached HTML.
@@ -44,9 +50,29 @@ rules.table_close = (tokens, idx, options, _env, self) => `${self.renderToken(to
 
 rules.heading_open = (tokens, idx, options, env, self) => {
   const token = tokens[idx] as Token;
-  token.attrSet('id', uniqueId(env as RenderEnv, slugify(plainText(tokens[idx + 1]?.children ?? [])) || 'section'));
+  const renderEnv = env as RenderEnv;
+  const text = plainText(tokens[idx + 1]?.children ?? []);
+  let base = slugify(text);
+  if (token.tag === 'h2' && renderEnv.ctx?.sectionIds) {
+    const index = renderEnv.h2 ?? 0;
+    renderEnv.h2 = index + 1;
+    base = renderEnv.ctx.sectionIds[index] ?? base;
+  }
+  token.attrSet('id', uniqueId(renderEnv, base || 'section'));
   return self.renderToken(tokens, idx, options);
 };
+
+/** The `##` headings of a module body in order (as the renderer sees them); `bodyLine` is the body's first file line. */
+export function moduleSections(markdown: string, bodyLine = 1): ModuleSection[] {
+  const tokens = md.parse(markdown, { usedIds: new Set() } satisfies RenderEnv);
+  const sections: ModuleSection[] = [];
+  tokens.forEach((token, idx) => {
+    if (token.type !== 'heading_open' || token.tag !== 'h2') return;
+    const text = plainText(tokens[idx + 1]?.children ?? []);
+    sections.push({ slug: sectionSlug(text) || 'section', text, line: (token.map?.[0] ?? 0) + bodyLine });
+  });
+  return sections;
+}
 
 rules.link_open = (tokens, idx, options, env, self) => {
   const token = tokens[idx] as Token;

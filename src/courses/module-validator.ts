@@ -2,6 +2,7 @@ import type { Node } from 'yaml';
 import { contentHashOf } from './content-hash';
 import { langs, type Lang, type LoadedModule, type Problem, type ValidationContext } from './course-types';
 import type { MarkdownFile, ModuleSource } from './course-source';
+import { moduleSections } from './markdown';
 import { checkModuleMarkdown } from './markdown-validator';
 import { readQuiz } from './quiz-validator';
 import { YamlReader } from './yaml-reader';
@@ -37,7 +38,8 @@ export function readModule(source: ModuleSource, context: ValidationContext, pro
   }
   const { en, zh } = metas;
   if (en && zh && source.pages.zh && source.pages.en) compareLanguages(en, zh, source.pages.en.name, source.pages.zh, problems);
-  const quiz = source.quiz ? readQuiz(source.quiz, context, problems) : undefined;
+  const sections = checkSections(source, problems);
+  const quiz = source.quiz ? readQuiz(source.quiz, context, problems, sections) : undefined;
 
   const orderPage = en ? source.pages.en : source.pages.zh;
   const orderMeta = en ?? zh;
@@ -106,4 +108,22 @@ function compareLanguages(en: PageMeta, zh: PageMeta, enName: string, zhPage: Ma
     const show = (value: string): string => value.replace(/"/g, '');
     problems.push({ file: zhPage.file, line: zh.lines[key], message: `${key} differs from ${enName} (en: ${show(enValue)}, zh: ${show(zhValue)})` });
   }
+}
+
+/**
+ * The English `##` headings' slugs (quiz `section` values). The Chinese page reuses them by position as its anchors,
+ * so both languages must have as many `##` headings.
+ */
+function checkSections(source: ModuleSource, problems: Problem[]): Set<string> | undefined {
+  const { en, zh } = source.pages;
+  if (!en) return undefined;
+  const enSections = moduleSections(en.body, en.bodyLine);
+  if (zh) {
+    const zhSections = moduleSections(zh.body, zh.bodyLine);
+    if (zhSections.length !== enSections.length) {
+      const line = zhSections[Math.min(enSections.length, zhSections.length)]?.line ?? zh.bodyLine;
+      problems.push({ file: zh.file, line, message: `${zhSections.length} ## headings, but ${en.name} has ${enSections.length} (section anchors are matched by position)` });
+    }
+  }
+  return new Set(enSections.map((section) => section.slug));
 }

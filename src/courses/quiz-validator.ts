@@ -3,23 +3,48 @@ import { questionTypes, type Problem, type Quiz, type QuizOption, type QuizQuest
 import { isValidSlug } from './course-source';
 import { YamlReader, type YamlFile } from './yaml-reader';
 
-const questionKeys = ['id', 'type', 'prompt', 'options', 'answer', 'explanation', 'reference'];
-const optionKeys = ['id', 'text', 'feedback'];
+const questionKeys = ['id', 'type', 'prompt', 'options', 'answer', 'explanation', 'reference', 'section'];
+const optionKeys = ['id', 'text', 'feedback', 'fixed'];
 const minOptions = 2;
 const maxOptions = 6;
 
-/** Reads and checks a `NN-slug.quiz.yaml`; returns the quiz only when it has no problem. */
-export function readQuiz(yaml: YamlFile, context: ValidationContext, problems: Problem[]): Quiz | undefined {
+/**
+ * Reads and checks a `NN-slug.quiz.yaml`; returns the quiz only when it has no problem. `sections` are the module's
+ * `##` headings (English slugs): a question's `section` must name one of them (undefined: the page could not be read).
+ */
+export function readQuiz(yaml: YamlFile, context: ValidationContext, problems: Problem[], sections?: ReadonlySet<string>): Quiz | undefined {
   const before = problems.length;
   const r = new YamlReader(yaml, problems);
   const root = r.root('a quiz file');
   if (!root) return undefined;
-  r.rejectUnknownKeys(root, ['questions'], '');
-  const questions = r.at(root, 'questions', 'questions', r.listOf((node, line, path) => readQuestion(r, node, line, path, context), 1));
-  return questions && problems.length === before ? { questions } : undefined;
+  r.rejectUnknownKeys(root, ['draw', 'questions'], '');
+  let drawLine = 1;
+  const draw = r.at(
+    root,
+    'draw',
+    'draw',
+    (node, line, path) => {
+      drawLine = line;
+      return r.integer(1)(node, line, path);
+    },
+    false,
+  );
+  const questions = r.at(root, 'questions', 'questions', r.listOf((node, line, path) => readQuestion(r, node, line, path, context, sections), 1));
+  if (draw !== undefined && questions && draw > questions.length) {
+    r.report(drawLine, `draw ${draw} is larger than the pool of ${questions.length} question${questions.length === 1 ? '' : 's'}`);
+  }
+  if (!questions || problems.length !== before) return undefined;
+  return draw === undefined ? { questions } : { draw, questions };
 }
 
-function readQuestion(r: YamlReader, node: Node, line: number, path: string, context: ValidationContext): QuizQuestion | undefined {
+function readQuestion(
+  r: YamlReader,
+  node: Node,
+  line: number,
+  path: string,
+  context: ValidationContext,
+  sections: ReadonlySet<string> | undefined,
+): QuizQuestion | undefined {
   const map = r.map(node, line, path);
   if (!map) return undefined;
   r.rejectUnknownKeys(map, questionKeys, path);
@@ -33,6 +58,17 @@ function readQuestion(r: YamlReader, node: Node, line: number, path: string, con
     if (text !== undefined && context.referenceIds && !context.referenceIds.has(text)) r.report(valueLine, `unknown reference id: ${text}`);
     return text;
   });
+  const section = r.at(
+    map,
+    'section',
+    `${path}.section`,
+    (value, valueLine, valuePath) => {
+      const slug = r.text(value, valueLine, valuePath);
+      if (slug !== undefined && sections && !sections.has(slug)) r.report(valueLine, `unknown section: ${slug} (no ## heading of the module has this slug)`);
+      return slug;
+    },
+    false,
+  );
   if (type === undefined) return undefined;
 
   let options: QuizOption[] | undefined = [];
@@ -45,7 +81,8 @@ function readQuestion(r: YamlReader, node: Node, line: number, path: string, con
   }
   const answer = r.at(map, 'answer', `${path}.answer`, (value, valueLine) => readAnswer(r, value, valueLine, type, options));
   if ([id, prompt, explanation, reference, options, answer].some((value) => value === undefined)) return undefined;
-  return { id, type, prompt, options, answer, explanation, reference } as QuizQuestion;
+  const question = { id, type, prompt, options, answer, explanation, reference } as QuizQuestion;
+  return section === undefined ? question : { ...question, section };
 }
 
 function checkQuestionId(r: YamlReader, id: string, line: number, context: ValidationContext): void {
@@ -80,8 +117,9 @@ function readOption(r: YamlReader, node: Node, line: number, path: string): Quiz
   const id = r.at(map, 'id', `${path}.id`, r.text);
   const text = r.at(map, 'text', `${path}.text`, r.bilingual);
   const feedback = r.at(map, 'feedback', `${path}.feedback`, r.bilingual, false);
+  const fixed = r.at(map, 'fixed', `${path}.fixed`, r.boolean, false);
   if (id === undefined || text === undefined) return undefined;
-  return feedback ? { id, text, feedback } : { id, text };
+  return { id, text, ...(feedback ? { feedback } : {}), ...(fixed ? { fixed } : {}) };
 }
 
 /** truefalse: a boolean. single: one option id (a one-item list is accepted). multiple: a non-empty list of option ids. */
