@@ -4,7 +4,7 @@ import { NotFound } from '../http/errors';
 import type { Translate } from '../i18n/i18n';
 import { changePasswordSchema, parseForm, profileSchema } from './accounts.schemas';
 import { changePassword, findSessionUser, getAccount, updateProfile } from './accounts.service';
-import type { AccountsContext } from './accounts.setup';
+import type { AccountsContext } from './accounts.context';
 import { buildProfileForm, emptyForm, errorSummary, noStore, noticeKey, type FormView } from './accounts.view';
 import { requireUser } from './auth.middleware';
 import { refreshSessionUser, signIn } from './passport';

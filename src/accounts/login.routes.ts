@@ -3,7 +3,7 @@ import { withLang } from '../http/locals';
 import { limitByIp } from '../http/rate-limit';
 import type { Translate } from '../i18n/i18n';
 import { loginSchema, parseForm } from './accounts.schemas';
-import type { AccountsContext } from './accounts.setup';
+import type { AccountsContext } from './accounts.context';
 import { emptyForm, errorSummary, noStore, noticeKey, type FormView } from './accounts.view';
 import { safeNextPath } from './auth.middleware';
 import { authenticateLocal, signIn, signOut } from './passport';

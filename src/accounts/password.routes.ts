@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { limitByIp } from '../http/rate-limit';
 import type { Translate } from '../i18n/i18n';
 import { forgotPasswordSchema, parseForm, resetPasswordSchema } from './accounts.schemas';
-import type { AccountsContext } from './accounts.setup';
+import type { AccountsContext } from './accounts.context';
 import { emptyForm, errorSummary, noStore, type FormView } from './accounts.view';
 import { isResetTokenValid, requestPasswordReset, resetPassword } from './password-reset.service';
 

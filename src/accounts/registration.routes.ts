@@ -3,7 +3,7 @@ import { limitByIp } from '../http/rate-limit';
 import type { Translate } from '../i18n/i18n';
 import { parseForm, registerSchema } from './accounts.schemas';
 import { findSessionUser } from './accounts.service';
-import type { AccountsContext } from './accounts.setup';
+import type { AccountsContext } from './accounts.context';
 import { emptyForm, errorSummary, noStore, type FormView } from './accounts.view';
 import { DEFAULT_AFTER_LOGIN } from './auth.middleware';
 import { signIn } from './passport';

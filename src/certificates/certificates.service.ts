@@ -20,17 +20,10 @@ import {
 import { certificateSettings, credentialKeys, keyRing } from './certificates.context';
 import { LruCache } from '../lru-cache';
 import { reserveStatusBit } from './status-list.service';
+import { toCertificateView, type CertificateView } from './certificate-view';
 import { isDuplicateKey } from '../db/duplicate-key';
 
-/** A certificate as the rest of the app sees it: the public record, code formatted for people. */
-export type CertificateView = Omit<CertificateDoc, 'holderSearch' | 'revocationNote' | 'issueKey'>;
-
 export type IssueInput = { learnerId: string; courseSlug: string; courseVersion: number; completedAt: Date };
-
-export function toCertificateView(doc: CertificateDoc): CertificateView {
-  const { holderSearch: _search, revocationNote: _note, issueKey: _key, _id: _dbId, ...view } = doc as CertificateDoc & { _id?: unknown };
-  return { ...view, code: formatCode(doc.code) };
-}
 
 export const sha256Hex = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 export const searchableName = (name: string) => name.normalize('NFKC').toLowerCase();

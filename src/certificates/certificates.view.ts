@@ -1,6 +1,6 @@
 import type { Locale, Translate } from '../i18n/i18n';
 import { formatDate, isoDate } from './certificate-format';
-import type { CertificateView } from './certificates.service';
+import type { CertificateView } from './certificate-view';
 import type { FileVerdict, Verification, VerificationStatus } from './verification.service';
 
 export type CodeProblem = 'typo' | 'malformed';

@@ -1,7 +1,7 @@
 import { createHash, sign } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { statusBitOf } from './certificate-format';
-import type { CertificateView } from './certificates.service';
+import type { CertificateView } from './certificate-view';
 import { credentialKeyUri, type CredentialKeys } from './credential-keys';
 
 /**

@@ -3,7 +3,8 @@ import { findCodeInText, generateCode, parseCode } from './certificate-code';
 import { isFileHashSignatureValid, isRecordSignatureValid, verifyDummy } from './certificate-signature';
 import { Certificate, CertificateFile, type CertificateDoc, type CertificateFileDoc } from './certificate.model';
 import { keyRing } from './certificates.context';
-import { sha256Hex, toCertificateView, type CertificateView } from './certificates.service';
+import { sha256Hex } from './certificates.service';
+import { toCertificateView, type CertificateView } from './certificate-view';
 import { checkRecordStatus, statusLookupProbe, type IntegrityProblem } from './status-log.service';
 
 export type VerificationStatus = 'valid' | 'revoked' | 'superseded' | 'invalid' | 'not_found' | 'integrity_error';

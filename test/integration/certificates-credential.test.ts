@@ -4,7 +4,8 @@ import { createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, type JS
 import request from 'supertest';
 import { revokeCertificate } from '../../src/certificates/certificate-admin.service';
 import { Certificate, StatusListIndex } from '../../src/certificates/certificate.model';
-import { issueCertificate, type CertificateView } from '../../src/certificates/certificates.service';
+import { issueCertificate } from '../../src/certificates/certificates.service';
+import type { CertificateView } from '../../src/certificates/certificate-view';
 import { reserveStatusBit } from '../../src/certificates/status-list.service';
 import { importCourses } from '../../src/courses/course-importer';
 import type { Agent } from '../support/agents';
