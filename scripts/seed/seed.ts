@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { hashPassword } from '../../src/accounts/password-hash';
 import { User } from '../../src/accounts/user.model';
-import { CourseStaff } from '../../src/authoring/course-staff.model';
+import { CourseStaff } from '../../src/access/course-staff.model';
 import { Certificate } from '../../src/certificates/certificate.model';
 import { Course } from '../../src/courses/course.model';
 import { importCourses } from '../../src/courses/course-importer';

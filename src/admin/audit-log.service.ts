@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { User } from '../accounts/user.model';
 import { AuditEntry, type AuditEntryDoc } from '../audit/audit.model';
-import type { Actor } from '../authoring/course-access';
+import type { Actor } from '../access/course-access';
 import { Forbidden } from '../http/errors';
 
 export const AUDIT_PAGE_SIZE = 50;

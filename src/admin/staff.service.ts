@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
-import { assignTrainer, unassignTrainer, type Actor } from '../authoring/course-access';
+import { assignTrainer, unassignTrainer, type Actor } from '../access/course-access';
 import { findDraft, listOpenDrafts } from '../authoring/course-draft.model';
-import { CourseStaff } from '../authoring/course-staff.model';
+import { CourseStaff } from '../access/course-staff.model';
 import { Course } from '../courses/course.model';
 import type { Bilingual } from '../courses/course-types';
 import { Forbidden, HttpError, NotFound } from '../http/errors';

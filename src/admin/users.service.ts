@@ -2,7 +2,7 @@ import { destroyUserSessions } from '../accounts/session.model';
 import { Types } from 'mongoose';
 import { User, type Role } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
-import type { Actor } from '../authoring/course-access';
+import type { Actor } from '../access/course-access';
 import { Forbidden, HttpError, NotFound } from '../http/errors';
 
 export const USERS_PAGE_SIZE = 25;

@@ -3,7 +3,7 @@ import { NotFound } from '../http/errors';
 import { detectFileKind, fileTypes } from '../uploads/file-types';
 import { findPdfActiveContent } from '../uploads/pdf-active-content';
 import { UploadRejected } from '../uploads/upload.middleware';
-import { assertCanManageCourse, type Actor } from './course-access';
+import { assertCanManageCourse, type Actor } from '../access/course-access';
 import { addAssets, removeAsset } from './draft-edits';
 import { readDraftAsset, type AuthoringContext } from './draft-folder';
 import { getWorkingCopy, saveDraft } from './draft.service';

@@ -6,7 +6,7 @@ import { uploadLimits } from '../uploads/upload-limits';
 import { addUploadedAssets, deleteAsset, getWorkingAsset } from './asset.service';
 import { actorOf, slugOf } from './author-request';
 import { authorHref } from './authoring.view';
-import { assertCanManageCourse } from './course-access';
+import { assertCanManageCourse } from '../access/course-access';
 import type { AuthoringContext } from './draft-folder';
 
 const assetName = z

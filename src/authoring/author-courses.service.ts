@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service';
 import { Course } from '../courses/course.model';
 import type { Bilingual } from '../courses/course-types';
 import { HttpError } from '../http/errors';
-import { assignTrainer, managedCourseSlugs, type Actor } from './course-access';
+import { assignTrainer, managedCourseSlugs, type Actor } from '../access/course-access';
 import { appendDraftRevision, listOpenDrafts } from './course-draft.model';
 import { blankDraft } from './draft-convert';
 import { checkDraftContent } from './draft.service';

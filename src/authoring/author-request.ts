@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../http/errors';
-import type { Actor } from './course-access';
+import type { Actor } from '../access/course-access';
 
 /** The signed-in author as services want them; requireRole has run, so there is a user. */
 export function actorOf(req: Request): Actor {

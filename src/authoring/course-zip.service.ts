@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { recordAudit } from '../audit/audit.service';
-import { loadCourseFolder } from '../courses/course-files';
+import { holdNewCourseToWarnings, loadCourseFolder } from '../courses/course-files';
 import { publishCourseVersion } from '../courses/course-publisher';
 import { isValidSlug } from '../courses/course-source';
 import { getLiveCourse } from '../courses/courses.service';
@@ -11,7 +11,7 @@ import { UploadRejected } from '../uploads/upload.middleware';
 import { uploadLimits } from '../uploads/upload-limits';
 import { readZipSafely, type ZipFileEntry } from '../uploads/zip-reader';
 import { writeZip, type ZipInput } from '../uploads/zip-writer';
-import { assertCanManageCourse, type Actor } from './course-access';
+import { assertCanManageCourse, type Actor } from '../access/course-access';
 import { renderCourseFolder } from './course-folder';
 import { appendDraftRevision, findDraft, findDraftHead } from './course-draft.model';
 import { draftFromLoaded, draftFromVersion } from './draft-convert';
@@ -131,7 +131,8 @@ export async function importCourseZip(
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, file.data, { flag: 'wx' });
     }
-    const result = await loadCourseFolder(dir);
+    const loaded = await loadCourseFolder(dir);
+    const result = loaded.warnings?.length && !(await getLiveCourse(slug)) ? holdNewCourseToWarnings(loaded) : loaded;
     if (!result.course) {
       const problems = result.problems.map(
         (problem) =>

@@ -3,7 +3,7 @@ import { Course } from '../courses/course.model';
 import { getLiveCourse } from '../courses/courses.service';
 import type { CourseVersionDoc } from '../courses/course-version.model';
 import { HttpError, NotFound } from '../http/errors';
-import { assertCanManageCourse, type Actor } from './course-access';
+import { assertCanManageCourse, type Actor } from '../access/course-access';
 import { appendDraftRevision, closeDraft, findDraft, findDraftHead, type CourseDraftDoc } from './course-draft.model';
 import { draftFromVersion } from './draft-convert';
 import { withCheckedFolder, type AuthoringContext } from './draft-folder';

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit.service';
 import { publishCourseVersion } from '../courses/course-publisher';
 import { HttpError } from '../http/errors';
-import type { Actor } from './course-access';
+import type { Actor } from '../access/course-access';
 import { appendDraftRevision, closeDraft } from './course-draft.model';
 import { folderAssetReader, withCheckedFolder, type AuthoringContext } from './draft-folder';
 import { deleteUnusedUploads, getWorkingCopy } from './draft.service';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { parseForm } from '../accounts/accounts.schemas';
 import { requireRole } from '../accounts/auth.middleware';
-import { assertCanManageCourse, type Actor } from '../authoring/course-access';
+import { assertCanManageCourse, type Actor } from '../access/course-access';
 import { listAuditEntries } from '../audit/audit.service';
 import { NotFound } from '../http/errors';
 import type { Locale, Translate } from '../i18n/i18n';

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit.service';
-import { assertCanManageCourse, managedCourseSlugs, type Actor } from '../authoring/course-access';
+import { assertCanManageCourse, managedCourseSlugs, type Actor } from '../access/course-access';
 import { parseCode } from './certificate-code';
 import { SERIAL_PATTERN, statusBitOf } from './certificate-format';
 import { isRecordSignatureValid, signRecord } from './certificate-signature';

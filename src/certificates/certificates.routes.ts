@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { requireRole, requireUser } from '../accounts/auth.middleware';
-import { canManageCourse } from '../authoring/course-access';
+import { canManageCourse } from '../access/course-access';
 import { Forbidden, HttpError, NotFound } from '../http/errors';
 import type { Locale, Translate } from '../i18n/i18n';
 import { isRecordSignatureValid } from './certificate-signature';

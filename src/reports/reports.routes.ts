@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../accounts/auth.middleware';
-import type { Actor } from '../authoring/course-access';
+import type { Actor } from '../access/course-access';
 import { NotFound, ServiceUnavailable } from '../http/errors';
 import type { Translate } from '../i18n/i18n';
 import { CSV_BOM, csvDocument, csvLine } from './report-csv';

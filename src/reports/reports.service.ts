@@ -1,4 +1,4 @@
-import { assertCanManageCourse, managedCourseSlugs, type Actor } from '../authoring/course-access';
+import { assertCanManageCourse, managedCourseSlugs, type Actor } from '../access/course-access';
 import { Course, type Bilingual } from '../courses/course.model';
 import { BadRequest, Forbidden, NotFound } from '../http/errors';
 import { allLearnerRows, findLearnerDetail, findLearnerPage, type LearnerFilters, type LearnerPage } from './learner-table';

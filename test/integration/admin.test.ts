@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { User } from '../../src/accounts/user.model';
 import { AuditEntry } from '../../src/audit/audit.model';
-import { CourseStaff } from '../../src/authoring/course-staff.model';
+import { CourseStaff } from '../../src/access/course-staff.model';
 import { importCourses } from '../../src/courses/course-importer';
 import { ImportReport } from '../../src/courses/import-report.model';
 import { login, type Agent } from '../support/agents';

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import { AuditEntry } from '../../src/audit/audit.model';
-import { assignTrainer } from '../../src/authoring/course-access';
+import { assignTrainer } from '../../src/access/course-access';
 import { CourseDraft, findDraft } from '../../src/authoring/course-draft.model';
-import { CourseStaff } from '../../src/authoring/course-staff.model';
+import { CourseStaff } from '../../src/access/course-staff.model';
 import { Course } from '../../src/courses/course.model';
 import { importCourses } from '../../src/courses/course-importer';
 import { CourseVersion } from '../../src/courses/course-version.model';

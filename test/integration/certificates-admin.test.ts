@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
 import { AuditEntry } from '../../src/audit/audit.model';
-import { assignTrainer } from '../../src/authoring/course-access';
+import { assignTrainer } from '../../src/access/course-access';
 import { Certificate } from '../../src/certificates/certificate.model';
 import { configureCertificates } from '../../src/certificates/certificates.context';
 import { issueCertificate } from '../../src/certificates/certificates.service';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { User } from '../../src/accounts/user.model';
 import { AuditEntry } from '../../src/audit/audit.model';
-import { assignTrainer } from '../../src/authoring/course-access';
+import { assignTrainer } from '../../src/access/course-access';
 import { CODE_LENGTH, parseCode } from '../../src/certificates/certificate-code';
 import { Certificate, SerialReservation } from '../../src/certificates/certificate.model';
 import { issueCertificate, renderRecordPdf } from '../../src/certificates/certificates.service';

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { User } from '../../src/accounts/user.model';
-import { assignTrainer } from '../../src/authoring/course-access';
+import { assignTrainer } from '../../src/access/course-access';
 import { importCourses } from '../../src/courses/course-importer';
 import { Enrolment } from '../../src/learning/enrolment.model';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { User } from '../../src/accounts/user.model';
-import { assignTrainer } from '../../src/authoring/course-access';
+import { assignTrainer } from '../../src/access/course-access';
 import { Certificate } from '../../src/certificates/certificate.model';
 import { importCourses } from '../../src/courses/course-importer';
 import { Enrolment } from '../../src/learning/enrolment.model';

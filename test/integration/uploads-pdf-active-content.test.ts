@@ -1,6 +1,6 @@
 import path from 'node:path';
 import request from 'supertest';
-import { assignTrainer } from '../../src/authoring/course-access';
+import { assignTrainer } from '../../src/access/course-access';
 import { CourseDraft, findDraft } from '../../src/authoring/course-draft.model';
 import { importCourses } from '../../src/courses/course-importer';
 import type { Agent } from '../support/agents';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { AuditEntry } from '../../src/audit/audit.model';
-import { assignTrainer } from '../../src/authoring/course-access';
+import { assignTrainer } from '../../src/access/course-access';
 import { CourseDraft, findDraft } from '../../src/authoring/course-draft.model';
 import { CourseAsset } from '../../src/courses/course-asset.model';
 import { importCourses } from '../../src/courses/course-importer';

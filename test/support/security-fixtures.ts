@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { assignTrainer } from '../../src/authoring/course-access';
+import { assignTrainer } from '../../src/access/course-access';
 import { issueCertificate } from '../../src/certificates/certificates.service';
 import { importCourses } from '../../src/courses/course-importer';
 import { enrol } from '../../src/learning/learning.service';

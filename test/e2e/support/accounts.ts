@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { hashPassword } from '../../../src/accounts/password-hash';
 import { User, type Role } from '../../../src/accounts/user.model';
-import { assignTrainer } from '../../../src/authoring/course-access';
+import { assignTrainer } from '../../../src/access/course-access';
 import { connectDatabase } from '../../../src/db/connection';
 import type { E2eServer } from './app-server';
 
