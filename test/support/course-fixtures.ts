@@ -12,14 +12,18 @@ export function writeFixtureCourse(options: {
   quizzes?: boolean;
   maxQuizAttempts?: number;
   passMark?: number;
+  /** The course title (default "Fixture <slug>" / "测试课程 <slug>"). */
+  title?: { en: string; zh: string };
+  /** A courses folder to add this course to (several fixture courses in one import); default a new folder. */
+  root?: string;
 }): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'pa-fixture-courses-'));
+  const root = options.root ?? mkdtempSync(path.join(os.tmpdir(), 'pa-fixture-courses-'));
   const dir = path.join(root, options.slug);
   mkdirSync(dir);
   writeFileSync(
     path.join(dir, 'course.yaml'),
     [
-      `title: { en: "Fixture ${options.slug}", zh: "测试课程 ${options.slug}" }`,
+      `title: { en: "${options.title?.en ?? `Fixture ${options.slug}`}", zh: "${options.title?.zh ?? `测试课程 ${options.slug}`}" }`,
       'summary: { en: A course made by a test., zh: 测试生成的课程。 }',
       'audience: { en: Tests, zh: 测试 }',
       'level: beginner',
@@ -73,6 +77,20 @@ export function writeFixtureCourse(options: {
     }
   }
   return root;
+}
+
+/**
+ * The course the certificate tests issue certificates for: a fixture, so editing the shipped courses cannot break
+ * them. Its Chinese title exercises the CJK font of the PDF.
+ */
+export const CERTIFICATE_COURSE = {
+  slug: 'certified-course',
+  title: { en: 'Certified fixture course: rules and first steps', zh: '认证测试课程：规则与入门' },
+} as const;
+
+/** Writes CERTIFICATE_COURSE (two modules with quizzes) and returns its courses folder. */
+export function writeCertificateCourse(): string {
+  return writeFixtureCourse({ slug: CERTIFICATE_COURSE.slug, modules: 2, title: { ...CERTIFICATE_COURSE.title } });
 }
 
 /** The slugs of the courses shipped in courses/, sorted (tests that import the real content count from this). */
