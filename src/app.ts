@@ -22,6 +22,9 @@ import { dashboardRouter } from './learning/dashboard.routes';
 import { reportsRouter } from './reports/reports.routes';
 import { authoringRouter } from './authoring/authoring.routes';
 import { adminRouter } from './admin/admin.routes';
+import { readinessRouter } from './readiness/readiness.routes';
+import { readinessReportRouter } from './readiness/readiness-report.routes';
+import { loadReadinessForApp } from './readiness/readiness-store';
 import { DiskStorage } from './uploads/storage';
 import type { Logger } from './logger';
 
@@ -114,6 +117,10 @@ export function buildApp({ config, logger }: AppDependencies): Express {
   app.use(coursesRouter);
   app.use(learningRouter);
   app.use(dashboardRouter);
+  // The readiness check's file is read and validated now (files only): a broken one is logged at start-up.
+  loadReadinessForApp(app, config.coursesDir, logger);
+  app.use(readinessRouter());
+  app.use(readinessReportRouter());
   app.use(reportsRouter);
   // Uploaded bytes and the authoring scratch folders live under DATA_DIR; see src/uploads/storage.ts for the seam.
   const authoring = { storage: new DiskStorage(path.join(config.dataDir, 'uploads')), workDir: path.join(config.dataDir, 'tmp') };

@@ -77,8 +77,12 @@ export function authenticateLocal(passport: AppPassport, req: Request, res: Resp
 
 /** Starts a signed-in session: a new session id (Passport regenerates), the user id, and the sign-in time. */
 export async function signIn(req: Request, user: Express.User): Promise<void> {
+  // What a visitor did before signing in that is theirs to keep (an unsaved readiness result): the regenerated
+  // session would drop it.
+  const readinessPending = req.session.readinessPending;
   await new Promise<void>((resolve, reject) => req.login(user, (error: unknown) => (error ? reject(error) : resolve())));
   req.session.loginAt = Date.now();
+  if (readinessPending) req.session.readinessPending = readinessPending;
   // The CSRF token exists before any page is served: otherwise pages loaded at the same time each create one and
   // only the last saved would work (found by the route matrix).
   csrfTokenFor(req);

@@ -1,5 +1,6 @@
 import { loadCoursesRoot } from './course-files';
 import { formatProblem } from './course-validator';
+import { readReadinessFile } from '../readiness/readiness-file';
 
 /**
  * What `npm run courses:check` does: one `file:line: message` line per problem, then a summary.
@@ -7,6 +8,8 @@ import { formatProblem } from './course-validator';
  */
 export async function runCoursesCheck(root: string, print: (line: string) => void): Promise<number> {
   const { courses, problems, results } = await loadCoursesRoot(root);
+  // The readiness check (readiness.yaml beside the glossary) links into these courses: checked with them.
+  problems.push(...(await readReadinessFile(root)).problems);
   for (const problem of problems) print(formatProblem(problem));
   const moduleCount = courses.reduce((total, course) => total + course.modules.length, 0);
   if (problems.length === 0) {

@@ -1,7 +1,7 @@
 import type { CatalogueEntry } from '../courses/courses.service';
 import type { Lang } from '../courses/course-types';
 import type { Translate } from '../i18n/i18n';
-import type { DashboardCourse } from './dashboard.service';
+import type { DashboardCourse, ReadinessHint } from './dashboard.service';
 import { certificateLinksFor } from './certificate-links';
 
 function formatDate(date: Date, locale: string): string {
@@ -10,7 +10,7 @@ function formatDate(date: Date, locale: string): string {
 
 /** View model of the dashboard, with a single next-step suggestion. */
 export async function buildDashboardView(
-  dashboard: { inProgress: DashboardCourse[]; completed: DashboardCourse[]; catalogue: CatalogueEntry[] },
+  dashboard: { inProgress: DashboardCourse[]; completed: DashboardCourse[]; catalogue: CatalogueEntry[]; readiness?: ReadinessHint },
   user: { id: string; name: string },
   lang: Lang,
   t: Translate,
@@ -30,20 +30,26 @@ export async function buildDashboardView(
     })),
   );
   const enrolled = new Set([...dashboard.inProgress, ...dashboard.completed].map((row) => row.course.courseSlug));
-  const firstNew = dashboard.catalogue.find((course) => !enrolled.has(course.slug));
+  const fresh = dashboard.catalogue.filter((course) => !enrolled.has(course.slug));
   const current = dashboard.inProgress[0];
+  // With nothing in progress: the courses the readiness check links from the weakest areas, else a beginner course.
+  const fromReadiness = dashboard.readiness?.courses.map((slug) => fresh.find((course) => course.slug === slug)).find(Boolean);
+  const firstNew = fresh.find((course) => course.level === 'beginner') ?? fresh[0];
   const nextStep = current
     ? { text: t('dashboard.nextStepContinue', { course: current.course.title[lang] }), href: card(current).continueHref }
-    : firstNew
-      ? {
-          text: dashboard.completed.length ? t('dashboard.nextStepDone') : t('dashboard.nextStepStart', { course: firstNew.title[lang] }),
-          href: `/courses/${firstNew.slug}`,
-        }
-      : undefined;
+    : fromReadiness
+      ? { text: t('readiness.dashboard.suggest', { course: fromReadiness.title[lang] }), href: `/courses/${fromReadiness.slug}` }
+      : firstNew
+        ? {
+            text: dashboard.completed.length ? t('dashboard.nextStepDone') : t('dashboard.nextStepStart', { course: firstNew.title[lang] }),
+            href: `/courses/${firstNew.slug}`,
+          }
+        : undefined;
   return {
     title: t('dashboard.title'),
     name: user.name,
     nextStep,
+    readinessInvite: dashboard.readiness ? !dashboard.readiness.hasResult : false,
     inProgress: dashboard.inProgress.map(card),
     completed: dashboard.completed.map((row) => ({
       ...card(row),
