@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { displayPath, normaliseText } from './course-source';
 import { langs, type GlossaryEntry, type Lang, type Problem } from './course-types';
-import { parseYamlText } from './yaml-reader';
+import { parseYamlText, type YamlFile } from './yaml-reader';
 import { YamlReader } from './yaml-reader';
 
 /**
@@ -15,7 +15,11 @@ export const sharedGlossaryFileName = 'glossary.yaml';
 /** A rendering that must not appear in a module of `lang`: a glossary term's variant or a wording rule. */
 export type WordingRule = { lang: Lang; avoid: string; use: string; termId?: string; line: number };
 
-export type SharedGlossary = { file: string; terms: Record<string, GlossaryEntry>; rules: WordingRule[] };
+/** One language of one glossary definition, with the file line its text starts on. */
+export type DefinitionText = { lang: Lang; text: string; line: number };
+
+/** `definitions` are the glossary's own definition texts: pop-ups show them, so the wording rules apply to them too. */
+export type SharedGlossary = { file: string; terms: Record<string, GlossaryEntry>; rules: WordingRule[]; definitions: DefinitionText[] };
 
 /** The shared glossary and its problems; both empty when the folder has no glossary.yaml. */
 export type SharedGlossaryResult = { glossary?: SharedGlossary; problems: Problem[] };
@@ -49,12 +53,48 @@ export function parseSharedGlossary(file: string, text: string): SharedGlossaryR
   r.at(root, 'wording', 'wording', r.listOf((node, line, at) => readWordingRule(r, node, line, at, rules)), false);
   for (const rule of rules) {
     const term = rule.termId ? terms[rule.termId] : undefined;
-    if (term && term.term[rule.lang].includes(rule.avoid)) {
+    if (term && isVariantOfTermItself(rule.avoid, term.term[rule.lang])) {
       r.report(rule.line, `variant ${rule.avoid} is part of the term itself (${term.term[rule.lang]})`);
     }
   }
   if (problems.length > 0) return { problems };
-  return { glossary: { file, terms, rules }, problems };
+  return { glossary: { file, terms, rules, definitions: glossaryDefinitionTexts(parsed.yaml, root.get('terms', true)) }, problems };
+}
+
+/**
+ * The definition texts of a glossary map (`terms:` here, `glossary:` in a course.yaml), each with its line. Reads the
+ * YAML nodes, not the parsed entries, because the entries keep no lines; malformed entries were reported elsewhere.
+ */
+export function glossaryDefinitionTexts(yaml: YamlFile, glossary: unknown): DefinitionText[] {
+  const texts: DefinitionText[] = [];
+  if (!isMap(glossary)) return texts;
+  for (const entry of glossary.items) {
+    const definition = isMap(entry.value) ? entry.value.get('definition', true) : undefined;
+    if (!isMap(definition)) continue;
+    for (const pair of definition.items) {
+      const lang = isScalar(pair.key) ? pair.key.value : undefined;
+      const value = pair.value;
+      if ((lang !== 'en' && lang !== 'zh') || !isScalar(value) || typeof value.value !== 'string') continue;
+      const line = value.range ? yaml.lineCounter.linePos(value.range[0]).line + yaml.lineOffset : 1;
+      texts.push({ lang, text: value.value, line });
+    }
+  }
+  return texts;
+}
+
+/** A term as written in running text: its glossary heading without a trailing gloss such as （debriefing）. */
+export function proseForm(term: string): string {
+  return term.replace(/\s*[（(][^（）()]*[）)]\s*$/, '') || term;
+}
+
+/**
+ * A variant may be a shortening inside the running-text form (结果说明 in 投标结果说明会: the check skips it there and
+ * reports it everywhere else), but not the whole form, which would report nothing, nor text of the trailing gloss,
+ * which the check would report wherever the full term is written.
+ */
+function isVariantOfTermItself(avoid: string, term: string): boolean {
+  const prose = proseForm(term);
+  return avoid === prose || term.split(prose).join('\u0000').includes(avoid);
 }
 
 /** `{ term, definition, variants? }`; `variants: { zh: [..] }` lists renderings modules must not use for this term. */

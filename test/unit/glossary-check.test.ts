@@ -101,6 +101,54 @@ describe('shared glossary check', () => {
     });
   });
 
+  it('reports a glossary definition that uses a variant or an avoided word, in glossary.yaml and in course.yaml', async () => {
+    await withCopy(async (copy) => {
+      const sharedFile = path.relative(process.cwd(), path.join(copy, 'glossary.yaml'));
+      const courseFile = path.relative(process.cwd(), path.join(copy, 'term-course/course.yaml'));
+      await edit(
+        path.join(copy, 'glossary.yaml'),
+        'en: Honest dealing, with no gifts or favours.',
+        'en: Probity, with no gifts or favours.',
+      );
+      await edit(path.join(copy, 'glossary.yaml'), 'zh: 应未中标者请求，说明其投标的评审情况。', 'zh: 应未中标者请求召开的落标说明会。');
+      await edit(path.join(copy, 'term-course/course.yaml'), 'zh: 联合国采购门户。', 'zh: 你注册的联合国采购门户。');
+      const { courses, problems } = await loadCoursesRoot(copy);
+      const definitionProblems = problems.map(formatProblem).filter((line) => line.startsWith(sharedFile) || line.startsWith(courseFile));
+      expect(definitionProblems).toEqual([
+        `${sharedFile}:8: glossary term debriefing is written 落标说明会 here; use 投标结果说明会 (${sharedFile}:5)`,
+        `${sharedFile}:13: glossary term integrity is written probity here; use integrity (${sharedFile}:11)`,
+        `${courseFile}:17: wording: use 您, not 你 (${sharedFile}:16)`,
+      ]);
+      expect(courses).toEqual([]);
+    });
+  });
+
+  it('accepts a variant that shortens the term: reported on its own, not inside the term', async () => {
+    await withCopy(async (copy) => {
+      await edit(path.join(copy, 'glossary.yaml'), 'variants: { zh: [落标说明会] }', 'variants: { zh: [落标说明会, 结果说明] }');
+      const zh = path.join(copy, 'term-course/01-after-the-award.zh.md');
+      await edit(zh, '如果你没有中标，可以申请落标说明会。', '如果您没有中标，可以申请结果说明。');
+      const { problems } = await loadCoursesRoot(copy);
+      const zhFile = path.relative(process.cwd(), zh);
+      // Lines 6 and 13 write 投标结果说明会 in full: not reported.
+      expect(problems.map(formatProblem).filter((line) => line.startsWith(zhFile))).toEqual([
+        `${zhFile}:11: glossary term debriefing is written 结果说明 here; use 投标结果说明会 (${path.relative(process.cwd(), path.join(copy, 'glossary.yaml'))}:5)`,
+      ]);
+    });
+  });
+
+  it('refuses a variant that is the whole term or part of its gloss', async () => {
+    await withCopy(async (copy) => {
+      await edit(path.join(copy, 'glossary.yaml'), 'variants: { zh: [落标说明会] }', 'variants: { zh: [投标结果说明会, debriefing] }');
+      const { problems } = await loadCoursesRoot(copy);
+      const sharedFile = path.relative(process.cwd(), path.join(copy, 'glossary.yaml'));
+      expect(problems.map(formatProblem)).toEqual([
+        `${sharedFile}:5: variant 投标结果说明会 is part of the term itself (投标结果说明会（debriefing）)`,
+        `${sharedFile}:5: variant debriefing is part of the term itself (投标结果说明会（debriefing）)`,
+      ]);
+    });
+  });
+
   it('shows a term in running text without its gloss', () => {
     expect(proseForm('投标结果说明会（debriefing）')).toBe('投标结果说明会');
     expect(proseForm('Incoterms 2020')).toBe('Incoterms 2020');
