@@ -27,8 +27,11 @@ import { readinessReportRouter } from './readiness/readiness-report.routes';
 import { loadReadinessForApp } from './readiness/readiness-store';
 import { DiskStorage } from './uploads/storage';
 import type { Logger } from './logger';
+import { createMailSystem, type MailSystem } from './mail/mail.setup';
+import { mailRouter } from './mail/mail.routes';
 
-export type AppDependencies = { config: Config; logger: Logger };
+/** `mail`: the server passes the mail system whose worker it starts and stops; without it the app makes its own. */
+export type AppDependencies = { config: Config; logger: Logger; mail?: MailSystem };
 
 const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
@@ -40,7 +43,7 @@ const requireDatabase: RequestHandler = (_req, _res, next) => {
 };
 
 /** Builds the Express app. Importing or calling this touches no database and opens no port. */
-export function buildApp({ config, logger }: AppDependencies): Express {
+export function buildApp({ config, logger, mail = createMailSystem(config, logger) }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -108,7 +111,7 @@ export function buildApp({ config, logger }: AppDependencies): Express {
     req.body ??= {};
     next();
   });
-  const accounts = setupAccounts({ config, logger });
+  const accounts = setupAccounts({ config, logger, mailer: mail.mailer });
   // Session, absolute timeout, Passport, current user: before CSRF (its token lives in the session) and every router.
   app.use(accounts.middleware);
   app.use(csrfProtection());
@@ -128,6 +131,7 @@ export function buildApp({ config, logger }: AppDependencies): Express {
   // Certificates: /verify and /.well-known/certificate-keys.json are public; downloads need sign-in. Mounted before
   // the admin router, whose `/admin` guard is admins-only, because trainers manage their courses' certificates.
   app.use(setupCertificates({ config, logger }));
+  app.use(mailRouter());
   app.use(adminRouter(authoring));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -45,6 +45,14 @@ const envSchema = z.object({
     message: 'must be an smtp:// or smtps:// URL such as smtps://user:pass@smtp.example.org:465',
   }),
   MAIL_FROM: optionalString,
+  MAIL_RETRY_SECONDS: z
+    .string()
+    .default('30,120,600,3600,21600')
+    .refine((value) => /^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?){0,19}\s*$/.test(value), {
+      message: 'must be a comma-separated list of up to 20 delays in seconds, such as 30,120,600,3600,21600',
+    }),
+  MAIL_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+  MAIL_LEASE_SECONDS: z.coerce.number().min(1).max(86400).default(300),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -90,6 +98,12 @@ export type Config = Readonly<{
   /** Outgoing mail server; when absent, mail is written to DATA_DIR/mail as .eml files (and logged outside production). */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Delays before each retry of an outbox message; a message is tried once plus once per delay, then listed as failed. */
+  mailRetryDelaysMs: readonly number[];
+  /** How often each process's outbox worker looks for due messages (it is also nudged on every send). */
+  mailPollMs: number;
+  /** How long a claimed attempt may run before another process takes it over as the next attempt. */
+  mailLeaseMs: number;
   /** A session ends after this long without a request (rolling cookie). */
   sessionIdleMinutes: number;
   /** A signed-in session ends this long after sign-in, however active. */
@@ -206,6 +220,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     smtpUrl: values.SMTP_URL,
     mailFrom: values.MAIL_FROM ?? `Procurement Academy <no-reply@${new URL(baseUrl).hostname}>`,
+    mailRetryDelaysMs: Object.freeze(values.MAIL_RETRY_SECONDS.split(',').map((part) => Math.round(Number(part.trim()) * 1000))),
+    mailPollMs: Math.round(values.MAIL_POLL_SECONDS * 1000),
+    mailLeaseMs: Math.round(values.MAIL_LEASE_SECONDS * 1000),
     sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: values.SESSION_ABSOLUTE_HOURS,
     certSigningKey: values.CERT_SIGNING_KEY ? toEd25519Pem(values.CERT_SIGNING_KEY) : undefined,

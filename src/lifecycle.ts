@@ -9,6 +9,7 @@ import { importCourses } from './courses/course-importer';
 import { runDataMigrations } from './data-migrations';
 import { checkCourseChanges } from './courses/course-changes';
 import { startSharedSync, syncRateLimits } from './http/rate-limit-sync';
+import { createMailSystem } from './mail/mail.setup';
 
 export type RunningServer = {
   app: Express;
@@ -30,6 +31,8 @@ export async function shutdownGracefully(parts: {
   timeoutMs: number;
   /** Background work that uses the database (the start-up course import) and should end before it closes. */
   pending?: Promise<unknown>;
+  /** Stops database work that requests may have started (the mail worker), after the last request and before closing. */
+  beforeDatabaseClose?: () => Promise<void>;
 }): Promise<void> {
   const { server, logger } = parts;
   await new Promise<void>((resolve) => {
@@ -46,6 +49,7 @@ export async function shutdownGracefully(parts: {
     server.closeIdleConnections();
   });
   if (parts.pending) await Promise.race([parts.pending, new Promise((r) => setTimeout(r, parts.timeoutMs))]);
+  await parts.beforeDatabaseClose?.();
   const connection = await Promise.race([parts.connection, new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
   await connection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the database connection failed'));
   await parts.database.stop();
@@ -99,7 +103,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     .then(() => importCoursesAtStartup(config.coursesDir, logger));
   await Promise.race([connection, new Promise((r) => setTimeout(r, 5000))]);
 
-  const app = buildApp({ config, logger });
+  // Mail goes through the outbox; every process runs a worker that polls it and is nudged on every send.
+  const mail = createMailSystem(config, logger);
+  const app = buildApp({ config, logger, mail });
+  mail.worker.start();
   // What the app's processes share goes through the database once a second: rate-limit counts, course publications.
   const stopSharedSync = startSharedSync([syncRateLimits, checkCourseChanges], (error) =>
     logger.warn({ err: error }, 'shared-state sync failed; it is retried every second'),
@@ -128,7 +135,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       stopping ??= (async () => {
         logger.info({ reason }, 'shutting down');
         stopSharedSync();
-        await shutdownGracefully({ server, connection, database, logger, timeoutMs: config.shutdownTimeoutMs, pending: startupImport });
+        await shutdownGracefully({
+          server,
+          connection,
+          database,
+          logger,
+          timeoutMs: config.shutdownTimeoutMs,
+          pending: startupImport,
+          beforeDatabaseClose: () => mail.worker.stop(config.shutdownTimeoutMs),
+        });
         logger.info('shutdown complete');
       })();
       return stopping;

@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import { FixedWindowLimiter } from '../http/rate-limit';
 import type { Locale } from '../i18n/i18n';
 import type { Logger } from '../logger';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../mail/mailer';
 import type { AppPassport } from './passport';
 import type { MailContext } from './registration.service';
 

@@ -2,7 +2,8 @@ import { Router, type RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { accountRoutes } from './account.routes';
-import { createMailer, type Mailer } from './mailer';
+import { createMailSystem } from '../mail/mail.setup';
+import type { Mailer } from '../mail/mailer';
 import { createPassport } from './passport';
 import { passwordRoutes } from './password.routes';
 import { createAccountLimits, type AccountsContext } from './accounts.context';
@@ -26,7 +27,7 @@ export function setupAccounts({ config, logger, mailer }: { config: Config; logg
     config,
     logger,
     passport,
-    mailer: mailer ?? createMailer(config, logger),
+    mailer: mailer ?? createMailSystem(config, logger).mailer,
     limits: createAccountLimits(),
     mailContext: (locale) => ({ mailer: context.mailer, baseUrl: config.baseUrl, locale }),
     inBackground: (label, task) => {

@@ -1,4 +1,4 @@
-import { translator, type Locale } from '../i18n/i18n';
+import { recipientLocale, sendTranslatedMail } from '../mail/translated-mail';
 import { AccountToken, consumeAccountToken, findAccountToken, issueAccountToken } from './account-token.model';
 import { hashPassword } from './password-hash';
 import type { MailContext } from './registration.service';
@@ -15,13 +15,11 @@ export async function requestPasswordReset(email: string, context: MailContext):
   const user = await User.findOne({ email }, { name: 1, email: 1, profile: 1 }).lean<UserRecord>();
   if (!user) return;
   const token = await issueAccountToken({ purpose: 'reset', email: user.email, userId: user._id, registration: null }, RESET_LIFETIME_MS);
-  const locale = (user.profile?.preferredLanguage as Locale | undefined) ?? context.locale;
-  const t = translator(locale);
-  await context.mailer.send({
+  await sendTranslatedMail(context.mailer, {
     to: user.email,
-    lang: locale,
-    subject: t('mail.reset.subject'),
-    text: t('mail.reset.body', { name: user.name, link: `${context.baseUrl}/password/reset/${token}`, minutes: RESET_LIFETIME_MS / 60000 }),
+    locale: recipientLocale(user.profile?.preferredLanguage, context.locale),
+    key: 'mail.reset',
+    params: { name: user.name, link: `${context.baseUrl}/password/reset/${token}`, minutes: RESET_LIFETIME_MS / 60000 },
   });
 }
 

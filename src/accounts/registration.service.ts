@@ -1,7 +1,8 @@
-import { translator, type Locale } from '../i18n/i18n';
+import type { Locale } from '../i18n/i18n';
+import type { Mailer } from '../mail/mailer';
+import { recipientLocale, sendTranslatedMail } from '../mail/translated-mail';
 import type { RegisterInput } from './accounts.schemas';
 import { consumeAccountToken, findAccountToken, issueAccountToken } from './account-token.model';
-import type { Mailer } from './mailer';
 import { hashPassword } from './password-hash';
 import { User, type UserRecord } from './user.model';
 import { isDuplicateKey } from '../db/duplicate-key';
@@ -18,21 +19,14 @@ const REGISTRATION_LIFETIME_MS = 24 * 3600 * 1000;
  * time, and the route runs this after answering anyway.
  */
 export async function requestRegistration(input: RegisterInput, context: MailContext): Promise<void> {
-  const t = translator(context.locale);
   const passwordHash = await hashPassword(input.password);
   const existing = await User.findOne({ email: input.email }, { name: 1, profile: 1 }).lean<Pick<UserRecord, 'name' | 'profile'>>();
   if (existing) {
-    const locale = (existing.profile?.preferredLanguage as Locale | undefined) ?? context.locale;
-    const tt = translator(locale);
-    await context.mailer.send({
+    await sendTranslatedMail(context.mailer, {
       to: input.email,
-      lang: locale,
-      subject: tt('mail.registerExisting.subject'),
-      text: tt('mail.registerExisting.body', {
-        name: existing.name,
-        login: `${context.baseUrl}/login`,
-        reset: `${context.baseUrl}/password/forgot`,
-      }),
+      locale: recipientLocale(existing.profile?.preferredLanguage, context.locale),
+      key: 'mail.registerExisting',
+      params: { name: existing.name, login: `${context.baseUrl}/login`, reset: `${context.baseUrl}/password/forgot` },
     });
     return;
   }
@@ -45,11 +39,11 @@ export async function requestRegistration(input: RegisterInput, context: MailCon
     },
     REGISTRATION_LIFETIME_MS,
   );
-  await context.mailer.send({
+  await sendTranslatedMail(context.mailer, {
     to: input.email,
-    lang: context.locale,
-    subject: t('mail.register.subject'),
-    text: t('mail.register.body', { name: input.name, link: `${context.baseUrl}/register/confirm/${token}`, hours: 24 }),
+    locale: context.locale,
+    key: 'mail.register',
+    params: { name: input.name, link: `${context.baseUrl}/register/confirm/${token}`, hours: 24 },
   });
 }
 

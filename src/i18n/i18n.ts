@@ -5,6 +5,7 @@ import { certificates } from './messages/certificates';
 import { common } from './messages/common';
 import { courses } from './messages/courses';
 import { learning } from './messages/learning';
+import { mail } from './messages/mail';
 import { readiness } from './messages/readiness';
 import { reports } from './messages/reports';
 
@@ -15,7 +16,7 @@ export const defaultLocale: Locale = 'en';
 type Catalogue = Record<Locale, Record<string, string>>;
 
 /** Each feature keeps its strings in its own file under messages/; they are merged here. */
-const catalogues: Catalogue[] = [common, courses, accounts, learning, certificates, authoring, admin, reports, readiness];
+const catalogues: Catalogue[] = [common, courses, accounts, learning, certificates, authoring, admin, reports, readiness, mail];
 
 const messages: Catalogue = { en: {}, 'zh-CN': {} };
 for (const catalogue of catalogues) {
