@@ -64,6 +64,9 @@ function courseYaml(content: DraftContent): FileBuilder {
   b.add(`level: ${yamlString(meta.level)}`, 'level').add(`minutes: ${meta.minutes}`, 'minutes');
   b.list('outcomes', meta.outcomes.map(flowBilingual), 'outcomes');
   b.add(`passMark: ${meta.passMark}`, 'passMark').add(`maxQuizAttempts: ${meta.maxQuizAttempts}`, 'maxQuizAttempts');
+  if (meta.review) b.add(`review: ${yamlString(meta.review)}`, 'review');
+  if (meta.retakeAfterMinutes !== undefined) b.add(`retakeAfterMinutes: ${meta.retakeAfterMinutes}`, 'retakeAfterMinutes');
+  if (meta.retakeWaitFrom) b.add(`retakeWaitFrom: ${yamlString(meta.retakeWaitFrom)}`, 'retakeWaitFrom');
   b.add(`completion: ${yamlString(meta.completion)}`, 'completion');
   b.bilingual('certificate', meta.certificate, 'certificate');
   if (meta.references.length === 0) b.add('references: {}', 'references');
@@ -108,6 +111,7 @@ function questionLines(b: FileBuilder, question: DraftQuestion, scope: string): 
     for (const option of question.options) {
       b.add(`      - id: ${yamlString(option.id)}`, 'options', scope).add(`        text: ${flowBilingual(option.text)}`, 'options', scope);
       if (option.feedback) b.add(`        feedback: ${flowBilingual(option.feedback)}`, 'options', scope);
+      if (option.fixed) b.add('        fixed: true', 'options', scope);
     }
   }
   const { answer } = question;
@@ -124,12 +128,14 @@ function questionLines(b: FileBuilder, question: DraftQuestion, scope: string): 
     .add(`      en: ${yamlString(question.explanation.en)}`, 'explanation.en', scope)
     .add(`      zh: ${yamlString(question.explanation.zh)}`, 'explanation.zh', scope);
   b.add(`    reference: ${yamlString(question.reference)}`, 'reference', scope);
+  if (question.section) b.add(`    section: ${yamlString(question.section)}`, 'section', scope);
 }
 
 function quizYaml(module: DraftModule): FileBuilder | undefined {
   const questions = module.quiz?.questions ?? [];
   if (questions.length === 0) return undefined;
   const b = new FileBuilder(`module:${module.slug}`);
+  if (module.quiz?.draw) b.add(`draw: ${module.quiz.draw}`, 'quiz');
   b.add('questions:', 'quiz');
   questions.forEach((question, index) => questionLines(b, question, `question:${module.slug}:${index}`));
   return b;

@@ -1,9 +1,9 @@
-import type { LoadedCourse } from '../courses/course-types';
+import type { AssessmentSettings, LoadedCourse } from '../courses/course-types';
 import type { CourseVersionDoc } from '../courses/course-version.model';
 import { contentTypeForName } from '../uploads/file-types';
 import type { DraftAsset, DraftContent, DraftMeta, DraftModule, DraftQuestion } from './draft-types';
 
-type ModuleLike = Omit<DraftModule, 'quiz'> & { quiz?: { questions: DraftQuestion[] } };
+type ModuleLike = Omit<DraftModule, 'quiz'> & { quiz?: { draw?: number; questions: DraftQuestion[] } };
 
 function copyModule(module: ModuleLike): DraftModule {
   return {
@@ -14,7 +14,18 @@ function copyModule(module: ModuleLike): DraftModule {
     title: { ...module.title },
     objectives: { en: [...module.objectives.en], zh: [...module.objectives.zh] },
     markdown: { ...module.markdown },
-    ...(module.quiz?.questions.length ? { quiz: { questions: structuredClone(module.quiz.questions) } } : {}),
+    ...(module.quiz?.questions.length
+      ? { quiz: { ...(module.quiz.draw ? { draw: module.quiz.draw } : {}), questions: structuredClone(module.quiz.questions) } }
+      : {}),
+  };
+}
+
+/** The optional assessment settings that are set (absent ones keep their defaults). */
+function assessmentSettingsOf(from: AssessmentSettings): AssessmentSettings {
+  return {
+    ...(from.review ? { review: from.review } : {}),
+    ...(from.retakeAfterMinutes !== undefined ? { retakeAfterMinutes: from.retakeAfterMinutes } : {}),
+    ...(from.retakeWaitFrom ? { retakeWaitFrom: from.retakeWaitFrom } : {}),
   };
 }
 
@@ -29,6 +40,7 @@ export function draftFromVersion(version: CourseVersionDoc): DraftContent {
     outcomes: version.outcomes,
     passMark: version.passMark,
     maxQuizAttempts: version.maxQuizAttempts,
+    ...assessmentSettingsOf(version),
     completion: version.completion,
     certificate: version.certificate,
     references: version.references.map(({ id, title, url }) => (url ? { id, title, url } : { id, title })),
@@ -54,6 +66,7 @@ export function draftFromLoaded(course: LoadedCourse, assets: DraftAsset[]): Dra
       outcomes,
       passMark,
       maxQuizAttempts,
+      ...assessmentSettingsOf(course),
       completion,
       certificate,
       references: Object.entries(course.references).map(([id, ref]) =>

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { loadCourseFolder } from '../courses/course-files';
+import { holdNewCourseToWarnings, loadCourseFolder } from '../courses/course-files';
+import { getLiveCourse } from '../courses/courses.service';
 import { CourseAsset } from '../courses/course-asset.model';
 import type { LoadResult, Problem } from '../courses/course-types';
 import type { UploadStorage } from '../uploads/storage';
@@ -46,7 +47,8 @@ export async function withCheckedFolder<T>(
   try {
     const dir = path.join(scratch, slug);
     const folder = await writeCourseFolder(dir, content, (asset) => readDraftAsset(context, asset));
-    const result = await loadCourseFolder(dir);
+    const loaded = await loadCourseFolder(dir);
+    const result = loaded.warnings?.length && !(await getLiveCourse(slug)) ? holdNewCourseToWarnings(loaded) : loaded;
     return await use({ dir, result, problems: placeProblems(result.problems, dir, folder) });
   } finally {
     await rm(scratch, { recursive: true, force: true });

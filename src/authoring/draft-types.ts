@@ -1,4 +1,4 @@
-import type { Bilingual, CompletionRule, Level, QuestionType, QuizOption } from '../courses/course-types';
+import type { AssessmentSettings, Bilingual, CompletionRule, Level, QuestionType, QuizOption } from '../courses/course-types';
 import type { StoredGlossaryEntry, StoredReference } from '../courses/course-version.model';
 
 /**
@@ -6,7 +6,7 @@ import type { StoredGlossaryEntry, StoredReference } from '../courses/course-ver
  * Markdown files (front matter + body) and its quiz, then the files of assets/. Values may be incomplete or wrong
  * (a draft is work in progress); the course validator says what, and publishing needs it to say nothing.
  */
-export type DraftMeta = {
+export type DraftMeta = AssessmentSettings & {
   title: Bilingual;
   summary: Bilingual;
   audience: Bilingual;
@@ -30,6 +30,7 @@ export type DraftQuestion = {
   answer?: string[] | boolean;
   explanation: Bilingual;
   reference: string;
+  section?: string;
 };
 
 export type DraftModule = {
@@ -41,7 +42,7 @@ export type DraftModule = {
   title: Bilingual;
   objectives: { en: string[]; zh: string[] };
   markdown: Bilingual;
-  quiz?: { questions: DraftQuestion[] };
+  quiz?: { draw?: number; questions: DraftQuestion[] };
 };
 
 /** A file of assets/: bytes are in upload storage (`storageKey`) or, once published, in courseAssets by hash. */

@@ -1,5 +1,5 @@
 import type { Lang } from '../courses/course-types';
-import { renderModuleHtml } from '../courses/markdown';
+import { moduleSections, renderModuleHtml } from '../courses/markdown';
 import type { DraftContent, DraftModule } from './draft-types';
 
 /** Where authors' previews load assets from: the working copy's, which may not be published yet. */
@@ -14,6 +14,8 @@ export function draftAssetBase(slug: string): string {
 export function renderDraftPreview(slug: string, content: DraftContent, module: DraftModule, lang: Lang, markdown: string): string {
   const glossary = Object.fromEntries(content.meta.glossary.map(({ id, term, definition }) => [id, { term, definition }]));
   const references = module.references.map((id) => content.meta.references.find((ref) => ref.id === id)).filter((ref) => ref !== undefined);
-  const html = renderModuleHtml(markdown, { lang, courseSlug: slug, glossary, references });
+  // Anchors from the draft's English page, as learners will get them (quiz hints link to them).
+  const sectionIds = moduleSections(module.markdown.en).map((section) => section.slug);
+  const html = renderModuleHtml(markdown, { lang, courseSlug: slug, glossary, references, sectionIds });
   return html.split(`="/courses/${encodeURIComponent(slug)}/assets/`).join(`="${draftAssetBase(slug)}`);
 }

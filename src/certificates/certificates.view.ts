@@ -1,3 +1,4 @@
+import type { AssessmentTerms } from '../courses/assessment-terms';
 import type { Locale, Translate } from '../i18n/i18n';
 import { formatDate, isoDate } from './certificate-format';
 import type { CertificateView } from './certificate-view';
@@ -20,6 +21,8 @@ export type VerificationJson = {
   signature: { alg: string; kid: string; value: string } | null;
   /** With `integrity_error`: which check failed (see status-log.service.ts), e.g. `database_older`. */
   integrity: string | null;
+  /** The assessment terms of the course version the certificate was issued for (see assessment-terms.ts). */
+  assessment: AssessmentTerms | null;
 };
 
 /** The JSON twin of a verification page: always the same keys, null where there is nothing to say. */
@@ -39,6 +42,7 @@ export function verificationJson(outcome: VerifyOutcome): VerificationJson {
     supersededBy: c?.supersededBy ?? null,
     signature: c ? { alg: c.signature.alg, kid: c.signature.kid, value: c.signature.value } : null,
     integrity: ('integrity' in outcome ? outcome.integrity : null) ?? null,
+    assessment: (c && 'assessment' in outcome ? outcome.assessment : null) ?? null,
   };
 }
 
@@ -74,6 +78,7 @@ export function buildVerificationView(outcome: VerifyOutcome, t: Translate, loca
     if (c.status === 'superseded' && c.supersededBy) rows.push({ label: t('verify.field.supersededBy'), value: c.supersededBy });
     rows.push({ label: t('verify.field.signature'), value: t('verify.signature.checked', { kid: c.signature.kid }) });
   }
+  const terms = c && 'assessment' in outcome ? outcome.assessment : undefined;
   const tone = outcome.status === 'valid' ? 'ok' : outcome.status === 'revoked' || outcome.status === 'superseded' ? 'warn' : 'danger';
   return {
     title: t('verify.result.title'),
@@ -82,6 +87,7 @@ export function buildVerificationView(outcome: VerifyOutcome, t: Translate, loca
     heading: t(`verify.status.${outcome.status}.heading`),
     body,
     rows,
+    assessment: terms ? assessmentLines(terms, t, locale) : null,
     file: file
       ? {
           verdict: file,
@@ -90,6 +96,20 @@ export function buildVerificationView(outcome: VerifyOutcome, t: Translate, loca
         }
       : null,
   };
+}
+
+/** The assessment terms in sentences, in the visitor's language (module titles in the matching content language). */
+function assessmentLines(terms: AssessmentTerms, t: Translate, locale: Locale): { title: string; lines: string[]; modules: string[] } {
+  const lang = locale === 'zh-CN' ? 'zh' : 'en';
+  if (terms.completion === 'modules-only') return { title: t('assessment.title'), lines: [t('assessment.modulesOnly')], modules: [] };
+  const lines = [
+    t('assessment.passMark', { passMark: terms.passMark }),
+    t('assessment.drawTotal', { drawn: terms.drawn, pool: terms.pool, quizzes: terms.quizzes.length }),
+    terms.maxAttempts === null ? t('assessment.attemptsUnlimited') : t('assessment.attempts', { count: terms.maxAttempts }),
+  ];
+  if (terms.retakeAfterMinutes > 0) lines.push(t('assessment.wait', { minutes: terms.retakeAfterMinutes }));
+  const modules = terms.quizzes.map((quiz) => t('assessment.drawModule', { module: quiz.title[lang], drawn: quiz.drawn, pool: quiz.pool }));
+  return { title: t('assessment.title'), lines, modules };
 }
 
 /** The learner's list of certificates. */

@@ -1,4 +1,6 @@
 import { inflateSync } from 'node:zlib';
+import { assessmentTermsOf, type AssessmentTerms } from '../courses/assessment-terms';
+import { getCourseVersion } from '../courses/courses.service';
 import { findCodeInText, generateCode, parseCode } from './certificate-code';
 import { isFileHashSignatureValid, isRecordSignatureValid, verifyDummy } from './certificate-signature';
 import { Certificate, CertificateFile, type CertificateDoc, type CertificateFileDoc } from './certificate.model';
@@ -12,7 +14,13 @@ export type VerificationStatus = 'valid' | 'revoked' | 'superseded' | 'invalid' 
  * `certificate` is null unless the record's signature checks and its status agrees with the signed status log: an
  * altered record's contents are not shown. `integrity` names the problem when the status is `integrity_error`.
  */
-export type Verification = { status: VerificationStatus; certificate: CertificateView | null; integrity?: IntegrityProblem | null };
+export type Verification = {
+  status: VerificationStatus;
+  certificate: CertificateView | null;
+  integrity?: IntegrityProblem | null;
+  /** How the certificate was earned: the assessment terms of the course version it was issued for (never answers). */
+  assessment?: AssessmentTerms | null;
+};
 
 /**
  * Looks up a well-formed code (see parseCode) and checks the record's signature. Known and unknown codes take the
@@ -30,7 +38,8 @@ export async function verifyCode(code: string): Promise<Verification> {
   // A genuinely signed record can still be an older state (a revocation rolled back): the status log decides.
   const status = await checkRecordStatus(doc);
   if (!status.ok) return { status: 'integrity_error', certificate: null, integrity: status.problem };
-  return { status: doc.status, certificate: toCertificateView(doc) };
+  const version = await getCourseVersion(doc.courseSlug, doc.courseVersion);
+  return { status: doc.status, certificate: toCertificateView(doc), assessment: version ? assessmentTermsOf(version) : null };
 }
 
 const MAX_INFLATED_BYTES = 8 * 1024 * 1024;

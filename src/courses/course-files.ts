@@ -28,11 +28,23 @@ export async function loadCourseFolder(dir: string, shared?: SharedGlossaryResul
 }
 
 /**
+ * A course that does not exist yet (created or imported through authoring or a zip) is held to its warnings: they
+ * become problems, so it is not published until they are fixed. Existing courses keep them as warnings.
+ */
+export function holdNewCourseToWarnings(result: LoadResult): LoadResult {
+  const warnings = result.warnings ?? [];
+  if (warnings.length === 0) return result;
+  return { slug: result.slug, dir: result.dir, problems: sortProblems([...result.problems, ...warnings]), warnings: [] };
+}
+
+/**
  * Loads every subfolder of `root` that holds a course.yaml, in slug order. Only valid courses are returned; the
  * problems of invalid ones are, so the importer can skip them and say why. A subfolder with module files but no
  * course.yaml is reported too, since it would otherwise vanish silently.
  */
-export async function loadCoursesRoot(root: string): Promise<{ courses: LoadedCourse[]; problems: Problem[]; results: LoadResult[] }> {
+export async function loadCoursesRoot(
+  root: string,
+): Promise<{ courses: LoadedCourse[]; problems: Problem[]; warnings: Problem[]; results: LoadResult[] }> {
   const entries = (await readdir(root, { withFileTypes: true }))
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
@@ -56,7 +68,8 @@ export async function loadCoursesRoot(root: string): Promise<{ courses: LoadedCo
     seen.add(line);
   }
   const courses = results.flatMap((result) => (result.course ? [result.course] : []));
-  return { courses, problems: sortProblems(problems), results };
+  const warnings = sortProblems(results.flatMap((result) => result.warnings ?? []));
+  return { courses, problems: sortProblems(problems), warnings, results };
 }
 
 async function hasCourseYaml(dir: string): Promise<boolean> {

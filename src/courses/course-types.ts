@@ -14,6 +14,17 @@ export const levels: readonly Level[] = ['beginner', 'intermediate', 'advanced']
 export type CompletionRule = 'modules-and-quizzes' | 'modules-only';
 export const completionRules: readonly CompletionRule[] = ['modules-and-quizzes', 'modules-only'];
 
+/** When a learner sees correct answers and explanations: once the quiz is passed or out of attempts, or always. */
+export type ReviewPolicy = 'after-pass' | 'always';
+export const reviewPolicies: readonly ReviewPolicy[] = ['after-pass', 'always'];
+
+/** Whether the wait before a retake starts after the first failed attempt or only from the second. */
+export type RetakeWaitFrom = 'first-failure' | 'second-failure';
+export const retakeWaitFroms: readonly RetakeWaitFrom[] = ['first-failure', 'second-failure'];
+
+/** The assessment settings of course.yaml that are optional; absent means the default (see quiz-rules.ts). */
+export type AssessmentSettings = { review?: ReviewPolicy; retakeAfterMinutes?: number; retakeWaitFrom?: RetakeWaitFrom };
+
 export type QuestionType = 'single' | 'multiple' | 'truefalse';
 export const questionTypes: readonly QuestionType[] = ['single', 'multiple', 'truefalse'];
 
@@ -56,7 +67,7 @@ export type LoadedModule = {
 
 export type CourseAsset = { name: string; sha256: string; size: number };
 
-export type LoadedCourse = {
+export type LoadedCourse = AssessmentSettings & {
   slug: string;
   /** Absolute path of the course folder. */
   dir: string;
@@ -80,7 +91,7 @@ export type LoadedCourse = {
 };
 
 /** The outcome of loading one course folder: `course` is present only when `problems` is empty. */
-export type LoadResult = { slug: string; dir: string; course?: LoadedCourse; problems: Problem[] };
+export type LoadResult = { slug: string; dir: string; course?: LoadedCourse; problems: Problem[]; warnings?: Problem[] };
 
 /**
  * What module checks need to know about the rest of the course. Id sets are undefined when course.yaml could not be
@@ -92,4 +103,9 @@ export type ValidationContext = {
   assetNames: ReadonlySet<string>;
   /** Question id → `file:line` where it was first seen; question ids are unique across the course. */
   questionIds: Map<string, string>;
+  /**
+   * Problems that do not stop an existing course from being imported (a quiz pool smaller than twice its draw);
+   * a course that does not exist yet is held to them (see course-files.ts).
+   */
+  warnings: Problem[];
 };

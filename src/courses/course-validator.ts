@@ -4,6 +4,8 @@ import { readCourseSource, type CourseSource } from './course-source';
 import {
   completionRules,
   levels,
+  retakeWaitFroms,
+  reviewPolicies,
   type GlossaryEntry,
   type LoadedCourse,
   type LoadedModule,
@@ -21,6 +23,7 @@ type CourseMeta = Omit<LoadedCourse, 'slug' | 'dir' | 'modules' | 'assets' | 'co
 
 const courseKeys = [
   'title', 'summary', 'audience', 'level', 'minutes', 'outcomes', 'passMark', 'maxQuizAttempts', 'completion', 'certificate', 'references', 'glossary',
+  'review', 'retakeAfterMinutes', 'retakeWaitFrom',
 ];
 const referenceIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const glossaryIdPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -48,6 +51,7 @@ export function validateCourseSource(source: CourseSource, shared: SharedGlossar
     glossaryIds: isGlossaryKnown ? new Set(Object.keys(meta.glossary ?? {})) : undefined,
     assetNames: new Set(source.assets.map((asset) => asset.name)),
     questionIds: new Map(),
+    warnings: [],
   };
 
   const modules: LoadedModule[] = [];
@@ -71,7 +75,7 @@ export function validateCourseSource(source: CourseSource, shared: SharedGlossar
   // Only when nothing else is wrong: misnamed module files already explain an empty course.
   if (source.modules.length === 0 && problems.length === 0) problems.push({ file: source.courseFile, line: 1, message: 'course has no modules' });
 
-  const result: LoadResult = { slug: source.slug, dir: source.dir, problems: sortProblems(problems) };
+  const result: LoadResult = { slug: source.slug, dir: source.dir, problems: sortProblems(problems), warnings: sortProblems(context.warnings) };
   if (problems.length > 0) return result;
   modules.sort((a, b) => a.order - b.order);
   const course = meta as CourseMeta;
@@ -92,7 +96,14 @@ function readCourseYaml(source: CourseSource, problems: Problem[]): Partial<Cour
   const root = r.root('course.yaml');
   if (!root) return {};
   r.rejectUnknownKeys(root, courseKeys, '');
+  const optional = <T>(key: string, read: (node: Node, line: number, path: string) => T | undefined) => {
+    const value = r.at(root, key, key, read, false);
+    return value === undefined ? {} : { [key]: value };
+  };
   return {
+    ...optional('review', r.oneOf(reviewPolicies)),
+    ...optional('retakeAfterMinutes', r.integer(0, 7 * 24 * 60)),
+    ...optional('retakeWaitFrom', r.oneOf(retakeWaitFroms)),
     title: r.at(root, 'title', 'title', r.bilingual),
     summary: r.at(root, 'summary', 'summary', r.bilingual),
     audience: r.at(root, 'audience', 'audience', r.bilingual),

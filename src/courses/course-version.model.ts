@@ -1,6 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import type { Bilingual } from './course.model';
-import type { CompletionRule, Level, QuizQuestion } from './course-types';
+import type { AssessmentSettings, CompletionRule, Level, QuizQuestion } from './course-types';
 
 export type StoredReference = { id: string; title: string; url?: string };
 export type StoredGlossaryEntry = { id: string; term: Bilingual; definition: Bilingual };
@@ -14,7 +14,7 @@ export type StoredModule = {
   objectives: { en: string[]; zh: string[] };
   markdown: Bilingual;
   references: string[];
-  quiz?: { questions: QuizQuestion[] };
+  quiz?: { draw?: number; questions: QuizQuestion[] };
   contentHash: string;
 };
 
@@ -22,7 +22,7 @@ export type StoredModule = {
  * One immutable version of a course's content. Maps from the files (references, glossary) are stored as arrays:
  * FerretDB refuses some key shapes, and arrays keep author order.
  */
-export type CourseVersionDoc = {
+export type CourseVersionDoc = AssessmentSettings & {
   courseSlug: string;
   version: number;
   contentHash: string;
@@ -58,6 +58,9 @@ const courseVersionSchema = new Schema<CourseVersionDoc>(
     outcomes: [Object],
     passMark: Number,
     maxQuizAttempts: Number,
+    review: String,
+    retakeAfterMinutes: Number,
+    retakeWaitFrom: String,
     completion: String,
     certificate: Object,
     references: [Object],

@@ -1,6 +1,7 @@
 import type { CourseVersionDoc, StoredModule } from './course-version.model';
 import type { Lang } from './course-types';
 import { renderModuleHtml } from './markdown';
+import { sectionIdsOf } from './section-anchors';
 import type { LearnerCourseState } from '../learning/learning.service';
 
 const courseHref = (slug: string) => `/courses/${encodeURIComponent(slug)}`;
@@ -9,7 +10,14 @@ const moduleHref = (slug: string, module: string) => `${courseHref(slug)}/module
 export type ModuleLinkView = { slug: string; href: string; title: string; minutes: number; order: number; hasQuiz: boolean };
 
 function moduleLink(course: CourseVersionDoc, module: StoredModule, lang: Lang): ModuleLinkView {
-  return { slug: module.slug, href: moduleHref(course.courseSlug, module.slug), title: module.title[lang], minutes: module.minutes, order: module.order, hasQuiz: Boolean(module.quiz?.questions.length) };
+  return {
+    slug: module.slug,
+    href: moduleHref(course.courseSlug, module.slug),
+    title: module.title[lang],
+    minutes: module.minutes,
+    order: module.order,
+    hasQuiz: Boolean(module.quiz?.questions.length),
+  };
 }
 
 /** View model of the course page: texts in the reader's language and the module list. */
@@ -39,7 +47,10 @@ export function buildCourseView(course: CourseVersionDoc, lang: Lang, state: Lea
       completion: course.completion,
       quizCount,
       outcomes: course.outcomes.map((outcome) => outcome[lang]),
-      modules: course.modules.map((module) => ({ ...moduleLink(course, module, lang), state: state.moduleStates[module.slug] ?? 'not-started' })),
+      modules: course.modules.map((module) => ({
+        ...moduleLink(course, module, lang),
+        state: state.moduleStates[module.slug] ?? 'not-started',
+      })),
       enrolAction: `${courseHref(course.courseSlug)}/enrol`,
       firstModuleHref: course.modules[0] ? moduleHref(course.courseSlug, course.modules[0].slug) : undefined,
     },
@@ -64,7 +75,13 @@ export function buildModuleView(course: CourseVersionDoc, moduleSlug: string, la
       position: index + 1,
       total: course.modules.length,
       objectives: module.objectives[lang],
-      html: renderModuleHtml(module.markdown[lang], { lang, courseSlug: course.courseSlug, glossary, references }),
+      html: renderModuleHtml(module.markdown[lang], {
+        lang,
+        courseSlug: course.courseSlug,
+        glossary,
+        references,
+        sectionIds: sectionIdsOf(module),
+      }),
       quizHref: module.quiz?.questions.length ? `${moduleHref(course.courseSlug, module.slug)}/quiz` : undefined,
       completeAction: `${moduleHref(course.courseSlug, module.slug)}/complete`,
       timeAction: `${moduleHref(course.courseSlug, module.slug)}/time`,

@@ -32,6 +32,13 @@ export function readQuiz(yaml: YamlFile, context: ValidationContext, problems: P
   const questions = r.at(root, 'questions', 'questions', r.listOf((node, line, path) => readQuestion(r, node, line, path, context, sections), 1));
   if (draw !== undefined && questions && draw > questions.length) {
     r.report(drawLine, `draw ${draw} is larger than the pool of ${questions.length} question${questions.length === 1 ? '' : 's'}`);
+  } else if (draw !== undefined && questions && questions.length < 2 * draw) {
+    // Retakes would mostly repeat the same questions; existing courses may ship so, new ones may not.
+    context.warnings.push({
+      file: r.file,
+      line: drawLine,
+      message: `pool of ${questions.length} questions is smaller than twice the draw (${draw}): retakes repeat most questions`,
+    });
   }
   if (!questions || problems.length !== before) return undefined;
   return draw === undefined ? { questions } : { draw, questions };

@@ -1,11 +1,11 @@
 import { accounts } from './messages/accounts';
 import { admin } from './messages/admin';
+import { assessment } from './messages/assessment';
 import { authoring } from './messages/authoring';
 import { certificates } from './messages/certificates';
 import { common } from './messages/common';
 import { courses } from './messages/courses';
 import { learning } from './messages/learning';
-import { mail } from './messages/mail';
 import { readiness } from './messages/readiness';
 import { reports } from './messages/reports';
 
@@ -16,7 +16,7 @@ export const defaultLocale: Locale = 'en';
 type Catalogue = Record<Locale, Record<string, string>>;
 
 /** Each feature keeps its strings in its own file under messages/; they are merged here. */
-const catalogues: Catalogue[] = [common, courses, accounts, learning, certificates, authoring, admin, reports, readiness, mail];
+const catalogues: Catalogue[] = [common, courses, accounts, learning, certificates, authoring, admin, reports, readiness, assessment];
 
 const messages: Catalogue = { en: {}, 'zh-CN': {} };
 for (const catalogue of catalogues) {

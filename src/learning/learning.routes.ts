@@ -1,15 +1,25 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../accounts/auth.middleware';
 import { BadRequest, NotFound } from '../http/errors';
+import type { Lang } from '../courses/course-types';
 import type { Translate } from '../i18n/i18n';
 import { completeModule, enrol, recordModuleTime, requireLiveCourse } from './learning.service';
-import { courseParams, moduleParams, newSubmissionKey, parseQuizForm, timeBody } from './learning.schemas';
-import { buildQuizResultView, buildQuizView } from './learning.view';
-import { findQuiz, getQuizHistory, openQuiz, submitQuizAttempt } from './quiz.service';
+import { attemptField, courseParams, moduleParams, newSubmissionKey, timeBody } from './learning.schemas';
+import { buildQuizResultView, buildQuizView, quizResultJson } from './learning.view';
+import { quizGrantRouter } from './quiz-grant.routes';
+import { findQuiz, openQuiz, submitQuizAttempt } from './quiz.service';
 
 export const learningRouter = Router();
 
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+// Trainers' "one more attempt" (under /reports, where staff find a learner's progress).
+learningRouter.use(quizGrantRouter);
+
+const pageContext = (res: Response) => ({
+  lang: res.locals.contentLang as Lang,
+  locale: res.locals.locale as string,
+  t: res.locals.t as Translate,
+});
 
 function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
   const result = schema.safeParse(value);
@@ -52,58 +62,60 @@ learningRouter.get('/courses/:slug/modules/:module/quiz', requireUser, async (re
   const { slug, module } = parse(moduleParams, req.params);
   const quiz = await openQuiz(req.user!.id, slug, module);
   res.set('Cache-Control', 'no-store');
-  res.render(
-    'learning/quiz',
-    buildQuizView({ ...quiz, lang: res.locals.contentLang, t: res.locals.t as Translate, submissionKey: newSubmissionKey() }),
-  );
+  res.render('learning/quiz', buildQuizView({ ...quiz, ...pageContext(res), submissionKey: newSubmissionKey() }));
 });
 
 learningRouter.post('/courses/:slug/modules/:module/quiz', requireUser, async (req, res) => {
   const { slug, module } = parse(moduleParams, req.params);
-  const learnerId = req.user!.id;
-  // Grading needs only the questions (from memory); the enrolment check is part of submitting, and the history
-  // is read only for what is rendered: a JSON answer costs no more database reads than storing the attempt.
-  const quiz = await findQuiz(slug, module);
-  const lang = res.locals.contentLang;
-  const t = res.locals.t as Translate;
-  const form = parseQuizForm(quiz.questions, req.body);
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const attempt = body.attempt === undefined ? undefined : attemptField.safeParse(body.attempt);
+  if (attempt && !attempt.success) throw new BadRequest();
+  const context = pageContext(res);
   res.set('Cache-Control', 'no-store');
-  if (!form.ok) {
-    // Keep every choice the learner made and say which questions still need an answer.
-    const opened = await openQuiz(learnerId, slug, module);
-    res.status(422).render(
-      'learning/quiz',
-      buildQuizView({
-        ...opened,
-        lang,
-        t,
-        submissionKey: form.submissionKey,
-        chosen: form.answers,
-        missing: form.missing,
-        isMalformed: form.isMalformed,
-      }),
-    );
-    return;
-  }
-  const result = await submitQuizAttempt({
-    learnerId,
+  const outcome = await submitQuizAttempt({
+    learnerId: req.user!.id,
     courseSlug: slug,
     moduleSlug: module,
-    submissionKey: form.submissionKey,
-    answers: form.answers,
+    attemptNumber: attempt?.data,
+    body,
   });
-  if (wantsJson(req)) {
-    res.json({
-      score: result.attempt.score,
-      passed: result.attempt.isPassed,
-      attemptNumber: result.attempt.attemptNumber,
-      courseCompleted: result.isCourseComplete,
-    });
+  if (outcome.kind === 'invalid') {
+    // Keep every choice the learner made and say which questions still need an answer.
+    const { form, opened } = outcome;
+    const view = {
+      ...opened,
+      ...context,
+      submissionKey: form.submissionKey,
+      chosen: form.answers,
+      missing: form.missing,
+      isMalformed: form.isMalformed,
+    };
+    if (wantsJson(req)) res.status(422).json({ error: { status: 422, message: context.t('quiz.errorsTitle') }, missing: form.missing });
+    else res.status(422).render('learning/quiz', buildQuizView(view));
     return;
   }
-  const history = await getQuizHistory(learnerId, slug, module, quiz.course.maxQuizAttempts);
+  if (outcome.kind === 'closed') {
+    // Out of attempts (403) or still waiting after a failed attempt (429): the quiz page says which, and until when.
+    const { opened } = outcome;
+    const status = opened.standing.remaining === 0 ? 403 : 429;
+    const message = context.t(status === 403 ? 'quiz.noAttemptsLeft' : 'quiz.waitTitle');
+    if (wantsJson(req)) {
+      res.status(status).json({
+        error: { status, message },
+        attemptsLeft: opened.standing.remaining ?? null,
+        nextAttemptAt: opened.standing.waitUntil?.toISOString() ?? null,
+      });
+    } else res.status(status).render('learning/quiz', buildQuizView({ ...opened, ...context, submissionKey: newSubmissionKey() }));
+    return;
+  }
+  const { course, module: stored } = await findQuiz(slug, module);
+  const review = { course, module: stored, questions: outcome.questions, attempt: outcome.attempt, standing: outcome.standing };
+  if (wantsJson(req)) {
+    res.json(quizResultJson({ ...review, isCourseComplete: outcome.isCourseComplete, isNew: outcome.isNew }, context.lang));
+    return;
+  }
   res.render(
     'learning/quiz-result',
-    buildQuizResultView({ ...quiz, history, attempt: result.attempt, isCourseComplete: result.isCourseComplete, lang, t }),
+    buildQuizResultView({ ...review, history: outcome.history, isCourseComplete: outcome.isCourseComplete, ...context }),
   );
 });

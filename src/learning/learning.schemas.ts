@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { QuizQuestion } from '../courses/course-types';
-import { allowedChoices, type SubmittedAnswers } from './quiz.service';
+
+/** What the learner chose, per question id: option ids, or `true`/`false` for true/false questions. */
+export type SubmittedAnswers = Record<string, string[]>;
+
+/** The choices a question accepts (the form may offer nothing else). */
+export function allowedChoices(question: QuizQuestion): string[] {
+  return question.type === 'truefalse' ? ['true', 'false'] : question.options.map((option) => option.id);
+}
 
 export const slugParam = z.string().regex(/^[a-z0-9-]{1,100}$/);
 export const courseParams = z.object({ slug: slugParam });
@@ -14,6 +21,9 @@ export const timeBody = z.object({
     .min(1)
     .max(24 * 3600),
 });
+
+/** The attempt a quiz form was drawn for (a hidden field). */
+export const attemptField = z.coerce.number().int().min(1).max(1_000_000);
 
 export const submissionKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 

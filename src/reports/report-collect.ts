@@ -11,7 +11,8 @@ import { CourseCompleted, discriminatorFilter } from '../learning/learner-fact.m
 type Document = mongo.Document;
 
 export type Profile = { name: string; email: string; size: number; women: number; language: number; region: string };
-export type QuestionTally = { responses: number; correct: number; wrong: Map<string, number>; correctSet: Set<string> };
+/** `shown`: first attempts whose draw included the question; `responses`: those that answered it. */
+export type QuestionTally = { shown: number; responses: number; correct: number; wrong: Map<string, number>; correctSet: Set<string> };
 
 /**
  * Everything the report of one course needs, gathered in one streaming pass over each collection. Per learner it
@@ -44,6 +45,7 @@ export class CourseTally {
       for (const question of module.quiz?.questions ?? []) {
         const correct = typeof question.answer === 'boolean' ? [String(question.answer)] : question.answer;
         this.questions.set(`${module.slug}\u0000${question.id}`, {
+          shown: 0,
           responses: 0,
           correct: 0,
           wrong: new Map(),
@@ -197,7 +199,9 @@ export class TallyFeeder {
     for (const answer of (doc.answers ?? []) as { questionId?: string; chosen?: string[]; isCorrect?: boolean }[]) {
       const question = tally.questions.get(`${doc.moduleSlug as string}\u0000${answer.questionId ?? ''}`);
       if (!question) continue;
-      question.responses += 1;
+      // An attempt records every question its draw showed (answered or not), and only those.
+      question.shown += 1;
+      if ((answer.chosen ?? []).length > 0) question.responses += 1;
       if (answer.isCorrect) {
         question.correct += 1;
         continue;

@@ -97,6 +97,7 @@ function questionStats(tally: CourseTally): QuestionStat[] {
         questionId: question.id,
         type: question.type,
         prompt: question.prompt,
+        shown: counts.shown,
         responses: counts.responses,
         correct: counts.correct,
         topWrong,

@@ -64,6 +64,8 @@ export const FLAG_WRONG_SHARE = 0.8;
 /** ...provided at least this many learners answered them (fewer is noise). */
 export const FLAG_MIN_RESPONSES = 5;
 
-export function isLikelyContentProblem(question: { responses: number; correct: number }): boolean {
-  return question.responses >= FLAG_MIN_RESPONSES && (question.responses - question.correct) / question.responses >= FLAG_WRONG_SHARE;
+/** The failure rate is of the attempts that were shown the question (a drawn quiz shows each question to some attempts only). */
+export function isLikelyContentProblem(question: { shown?: number; responses: number; correct: number }): boolean {
+  const shown = question.shown ?? question.responses;
+  return shown >= FLAG_MIN_RESPONSES && (shown - question.correct) / shown >= FLAG_WRONG_SHARE;
 }

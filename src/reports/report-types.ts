@@ -38,7 +38,9 @@ export type QuestionStat = {
   questionId: string;
   type: QuestionType;
   prompt: Bilingual;
-  /** First attempts only: later attempts come after the learner saw the feedback. */
+  /** First attempts only: later attempts come after the learner saw the feedback. Attempts whose draw showed it. */
+  shown?: number;
+  /** Of those, attempts that answered it (snapshots built before draws have only this: read `shown ?? responses`). */
   responses: number;
   correct: number;
   topWrong?: { id: string; label: Bilingual; count: number };

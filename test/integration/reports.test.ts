@@ -230,11 +230,11 @@ describe('reports', () => {
       expect(rowOf(page.text, 'Module 3')).toBe('Module 3|2|2|100%|—|0');
       const quiz = [...page.text.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '|').replace(/\s*\|[\s|]*/g, '|'));
       expect(quiz.find((row) => row.includes('q1-choice'))).toBe(
-        '|Module 1|q1-choice|Question one of module 1|5|20%|Wrong option|4|Likely content problem|',
+        '|Module 1|q1-choice|Question one of module 1|5|5|20%|Wrong option|4|Likely content problem|',
       );
-      expect(quiz.find((row) => row.includes('q1-truth'))).toBe('|Module 1|q1-truth|Statement of module 1|5|80%|False|1|—|');
-      expect(quiz.find((row) => row.includes('q2-truth'))).toBe('|Module 2|q2-truth|Statement of module 2|2|50%|False|1|—|');
-      expect(quiz.find((row) => row.includes('q2-choice'))).toBe('|Module 2|q2-choice|Question one of module 2|2|100%|—|0|—|');
+      expect(quiz.find((row) => row.includes('q1-truth'))).toBe('|Module 1|q1-truth|Statement of module 1|5|5|80%|False|1|—|');
+      expect(quiz.find((row) => row.includes('q2-truth'))).toBe('|Module 2|q2-truth|Statement of module 2|2|2|50%|False|1|—|');
+      expect(quiz.find((row) => row.includes('q2-choice'))).toBe('|Module 2|q2-choice|Question one of module 2|2|2|100%|—|0|—|');
       expect(rowOf(page.text, 'Micro (fewer than 10 employees)')).toBe('Micro (fewer than 10 employees)|2|1|50%');
       expect(rowOf(page.text, 'Large (250 or more)')).toBe('Large (250 or more)|1|0|0%');
       expect(rowOf(page.text, 'Women-owned')).toBe('Women-owned|3|2|66.7%');
@@ -356,7 +356,7 @@ describe('reports', () => {
       const modules = await trainer.get(`${BASE}/modules.csv`).expect(200);
       expect(modules.text).toContain('Module 1,6,5,83.3,3,5\r\n');
       const quiz = await trainer.get(`${BASE}/quiz.csv`).set('Accept-Language', 'zh-CN').expect(200);
-      expect(quiz.text).toContain('第 1 单元,q1-choice,第 1 单元第一题,5,20,错误选项,4,可能存在内容问题\r\n');
+      expect(quiz.text).toContain('第 1 单元,q1-choice,第 1 单元第一题,5,5,20,错误选项,4,可能存在内容问题\r\n');
       const outcomes = await trainer.get(`${BASE}/outcomes.csv`).expect(200);
       expect(outcomes.text).toContain('Province or region,"Hong Kong, SAR",1,0,0\r\n');
       expect(outcomes.text).toContain('Enterprise size,Not stated,1,0,0\r\n');
