@@ -43,9 +43,13 @@ function standingView(standing: QuizStanding, t: Translate, locale: string) {
           iso: waitUntil.toISOString(),
           text: t('quiz.waitUntil', {
             minutes: minutesUntil(waitUntil),
-            time: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(
-              waitUntil,
-            ),
+            time: new Intl.DateTimeFormat(locale, {
+              hour: '2-digit',
+              minute: '2-digit',
+              hourCycle: 'h23',
+              timeZone: 'UTC',
+              timeZoneName: 'short',
+            }).format(waitUntil),
           }),
         }
       : undefined,
