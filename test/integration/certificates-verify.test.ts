@@ -86,6 +86,21 @@ describe('certificate verification', () => {
         supersededBy: null,
         signature: { alg: 'EdDSA', kid: certificate.signature.kid, value: certificate.signature.value },
         integrity: null,
+        // How it was earned: the assessment terms of the course version (issue 15), never a learner's answers.
+        assessment: {
+          completion: 'modules-and-quizzes',
+          passMark: 100,
+          quizzes: [
+            { module: 'module-1', title: { en: 'Module 1', zh: '第 1 单元' }, drawn: 2, pool: 2 },
+            { module: 'module-2', title: { en: 'Module 2', zh: '第 2 单元' }, drawn: 2, pool: 2 },
+          ],
+          drawn: 4,
+          pool: 4,
+          maxAttempts: null,
+          retakeAfterMinutes: 0,
+          retakeWaitFrom: 'first-failure',
+          review: 'after-pass',
+        },
       });
     });
 
@@ -141,6 +156,7 @@ describe('certificate verification', () => {
       expect(page.text).toContain('No certificate found');
       const json = await newAgent(test.app).get(`/verify/${code}`).set('Accept', 'application/json').expect(404);
       expect(Object.keys(json.body).sort()).toEqual([
+        'assessment',
         'completedAt',
         'course',
         'holder',
@@ -155,6 +171,7 @@ describe('certificate verification', () => {
         'supersededBy',
       ]);
       expect(json.body.status).toBe('not_found');
+      expect(json.body.assessment).toBeNull();
     });
 
     it('says "this record was altered" when the stored record no longer matches its signature', async () => {
