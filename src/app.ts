@@ -25,6 +25,7 @@ import { adminRouter } from './admin/admin.routes';
 import { readinessRouter } from './readiness/readiness.routes';
 import { readinessReportRouter } from './readiness/readiness-report.routes';
 import { loadReadinessForApp } from './readiness/readiness-store';
+import { cohortsRouter } from './cohorts/cohorts.routes';
 import { DiskStorage } from './uploads/storage';
 import type { Logger } from './logger';
 import { createMailSystem, type MailSystem } from './mail/mail.setup';
@@ -119,6 +120,8 @@ export function buildApp({ config, logger, mail = createMailSystem(config, logge
   app.use(homeRouter);
   app.use(coursesRouter);
   app.use(learningRouter);
+  // Before the dashboard: it adds the learner's cohorts to the dashboard page.
+  app.use(cohortsRouter(accounts.context));
   app.use(dashboardRouter);
   // The readiness check's file is read and validated now (files only): a broken one is logged at start-up.
   loadReadinessForApp(app, config.coursesDir, logger);

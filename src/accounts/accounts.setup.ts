@@ -17,6 +17,8 @@ export type Accounts = {
   middleware: RequestHandler[];
   router: Router;
   store: MongooseSessionStore;
+  /** The app's mailer and helpers, for features that send mail (cohorts). */
+  context: AccountsContext;
 };
 
 /** Wires accounts into an app: sessions, Passport, and the /register, /login, /account, /password routes. */
@@ -49,5 +51,6 @@ export function setupAccounts({ config, logger, mailer }: { config: Config; logg
     middleware: [session.middleware, absoluteSessionTimeout(config), passport.initialize(), passport.session(), currentUserLocals],
     router,
     store: session.store,
+    context,
   };
 }

@@ -1,6 +1,7 @@
 import type { Locale } from '../i18n/i18n';
 import type { Mailer } from '../mail/mailer';
 import { recipientLocale, sendTranslatedMail } from '../mail/translated-mail';
+import { emitAccountCreated } from './account-events';
 import type { RegisterInput } from './accounts.schemas';
 import { consumeAccountToken, findAccountToken, issueAccountToken } from './account-token.model';
 import { hashPassword } from './password-hash';
@@ -67,6 +68,7 @@ export async function confirmRegistration(token: string): Promise<ConfirmResult>
       role: 'learner',
       profile: preferredLanguage ? { preferredLanguage } : {},
     });
+    await emitAccountCreated({ userId: String(user._id), email: record.email });
     return { status: 'created', userId: String(user._id) };
   } catch (error) {
     if (isDuplicateKey(error)) return { status: 'exists' };

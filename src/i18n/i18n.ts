@@ -3,10 +3,12 @@ import { admin } from './messages/admin';
 import { assessment } from './messages/assessment';
 import { authoring } from './messages/authoring';
 import { certificates } from './messages/certificates';
+import { cohorts } from './messages/cohorts';
 import { common } from './messages/common';
 import { courses } from './messages/courses';
 import { learning } from './messages/learning';
 import { readiness } from './messages/readiness';
+import { mail } from './messages/mail';
 import { reports } from './messages/reports';
 
 export const locales = ['en', 'zh-CN'] as const;
@@ -16,7 +18,20 @@ export const defaultLocale: Locale = 'en';
 type Catalogue = Record<Locale, Record<string, string>>;
 
 /** Each feature keeps its strings in its own file under messages/; they are merged here. */
-const catalogues: Catalogue[] = [common, courses, accounts, learning, certificates, authoring, admin, reports, readiness, assessment];
+const catalogues: Catalogue[] = [
+  common,
+  courses,
+  accounts,
+  learning,
+  certificates,
+  authoring,
+  admin,
+  reports,
+  readiness,
+  cohorts,
+  mail,
+  assessment,
+];
 
 const messages: Catalogue = { en: {}, 'zh-CN': {} };
 for (const catalogue of catalogues) {

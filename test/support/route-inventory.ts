@@ -17,6 +17,9 @@ import { CourseDraft } from '../../src/authoring/course-draft.model';
 import { credentialKeys } from '../../src/certificates/certificates.context';
 import { Enrolment } from '../../src/learning/enrolment.model';
 import { ACTORS, type Actor, type SecurityFixtures } from './security-fixtures';
+import { mailRoutes } from './route-inventory-mail';
+import { cohortsRoutes } from './route-inventory-cohorts';
+import { readinessRoutes } from './route-inventory-readiness';
 
 export type Expectation = 'allowed' | 'login' | 'forbidden' | 'notfound' | number;
 export type ActorExpectations = Record<Actor, Expectation>;
@@ -531,6 +534,9 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', pattern: '/admin/imports', expect: adminOnly(200), fuzz: { query: ['lang'] } },
   { method: 'GET', pattern: '/admin/import', expect: adminOnly(200), fuzz: { query: ['lang'] } },
   { method: 'POST', pattern: '/admin/import', multipart: { field: 'zip' }, expect: adminOnly(422) },
+  ...cohortsRoutes,
+  ...readinessRoutes,
+  ...mailRoutes,
 ];
 
 export const routeKey = (route: { method: string; pattern: string }) => `${route.method} ${route.pattern}`;

@@ -19,6 +19,7 @@ import { refreshReports } from '../../src/reports/report-build';
 import { User } from '../../src/accounts/user.model';
 import { hashPassword } from '../../src/accounts/password-hash';
 import { csrfFrom, type Agent } from './agents';
+import { buildCohortFixture, type CohortFixture } from './cohort-fixtures';
 import { writeFixtureCourse } from './course-fixtures';
 import { TEST_PASSWORD } from './learners';
 
@@ -37,6 +38,8 @@ export type SecurityFixtures = {
   otherCourse: string;
   otherModule: string;
   certificate: { serial: string; code: string };
+  /** A cohort of `course` made by `trainer`, the learner a member (test/support/cohort-fixtures.ts). */
+  cohort: CohortFixture;
   ids: Record<Exclude<Actor, 'anonymous'> | 'bystander', string>;
   emails: Record<Exclude<Actor, 'anonymous'> | 'bystander', string>;
   agents: Record<Actor, Agent>;
@@ -135,6 +138,7 @@ export async function buildSecurityFixtures(server: http.Server, label: string):
     otherCourse: OTHER_COURSE,
     otherModule: 'module-1',
     certificate: { serial: certificate.serial, code: certificate.code },
+    cohort: await buildCohortFixture(COURSE, trainer.id, learner.id),
     ids: {
       learner: learner.id,
       otherLearner: otherLearner.id,

@@ -1,0 +1,274 @@
+import { Router, type Request, type Response } from 'express';
+import type { AccountsContext } from '../accounts/accounts.context';
+import { onAccountCreated } from '../accounts/account-events';
+import { requireRole, requireUser } from '../accounts/auth.middleware';
+import { BadRequest, NotFound } from '../http/errors';
+import { FixedWindowLimiter, limitByIp } from '../http/rate-limit';
+import type { Locale } from '../i18n/i18n';
+import { failedMessagesForCohort } from '../mail/outbox.service';
+import { csvDocument } from '../reports/report-csv';
+import {
+  acceptInvitation,
+  acceptInvitationsForAddress,
+  cohortForInvitation,
+  inviteAddresses,
+  planReminders,
+  sendReminders,
+} from './cohort-mail.service';
+import { buildRoster, sortRoster } from './cohort-roster.service';
+import {
+  cohortParams,
+  createCohortForm,
+  invitationParams,
+  inviteForm,
+  joinParams,
+  MAX_ADDRESSES,
+  memberParams,
+  parseAddresses,
+  rosterQuery,
+} from './cohorts.schemas';
+import {
+  addMember,
+  closeJoinLink,
+  cohortCourseOptions,
+  cohortForCode,
+  createCohort,
+  currentJoinLink,
+  isMember,
+  listCohorts,
+  removeMember,
+  requireManagedCohort,
+} from './cohorts.service';
+import { listLearnerCohorts } from './cohort-membership';
+import {
+  buildCohortListView,
+  buildLearnerCohortsView,
+  buildJoinView,
+  buildNewCohortView,
+  buildRemindersView,
+  buildRosterView,
+  rosterTable,
+} from './cohorts.view';
+import { actorOf } from '../http/request';
+
+const MINUTE = 60_000;
+const staffOnly = requireRole('trainer', 'admin');
+const langOf = (res: Response) => res.locals.contentLang;
+
+function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new NotFound();
+  return result.data;
+}
+
+/** A registration confirmed: the address's open cohort invitations make it a member (registered once per process). */
+const joinInvitedCohorts = ({ userId, email }: { userId: string; email: string }) => acceptInvitationsForAddress(userId, email);
+
+/** /cohorts (trainers for their own cohorts, admins for all), /join/<code> and /invitations/<token> (anyone signed in). */
+export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config' | 'inBackground'>): Router {
+  onAccountCreated(joinInvitedCohorts);
+  const router = Router();
+  const limits = {
+    invite: new FixedWindowLimiter('cohort-invite-user', 20, 60 * MINUTE),
+    remind: new FixedWindowLimiter('cohort-remind-user', 30, 60 * MINUTE),
+    joinIp: new FixedWindowLimiter('cohort-join-ip', 120, 15 * MINUTE),
+  };
+  const mailContext = (req: Request) => ({ mailer: accounts.mailer, baseUrl: accounts.config.baseUrl, locale: req.locale as Locale });
+
+  // The dashboard (learning) lists the learner's cohorts: added to its locals here, so learning does not depend on cohorts.
+  router.use('/dashboard', async (req, res, next) => {
+    if (req.method === 'GET' && req.path === '/' && req.user) {
+      res.locals.learnerCohorts = await buildLearnerCohortsView(await listLearnerCohorts(req.user.id), langOf(res));
+    }
+    next();
+  });
+
+  router.use('/cohorts', staffOnly, (_req, res, next) => {
+    // Rosters show personal data: never cached.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/cohorts', async (req, res) => {
+    res.render('cohorts/index', buildCohortListView(await listCohorts(actorOf(req)), langOf(res), res.locals.t));
+  });
+
+  router.get('/cohorts/new', async (req, res) => {
+    res.render('cohorts/new', buildNewCohortView(await cohortCourseOptions(actorOf(req)), {}, [], langOf(res), res.locals.t));
+  });
+
+  router.post('/cohorts/new', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const result = createCohortForm.safeParse(body);
+    if (!result.success) {
+      const options = await cohortCourseOptions(actorOf(req));
+      const errors = result.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'name'), key: issue.message }));
+      res.status(422).render('cohorts/new', buildNewCohortView(options, body, errors, langOf(res), res.locals.t));
+      return;
+    }
+    const cohort = await createCohort(actorOf(req), result.data);
+    res.redirect(303, `/cohorts/${String(cohort._id)}`);
+  });
+
+  router.get('/cohorts/:id', async (req, res) => {
+    const { id } = parse(cohortParams, req.params);
+    const query = rosterQuery.safeParse(req.query);
+    if (!query.success) throw new BadRequest('cohorts.roster.badSort');
+    const cohort = await requireManagedCohort(actorOf(req), id);
+    const [roster, link, failed] = await Promise.all([buildRoster(cohort), currentJoinLink(cohort), failedMessagesForCohort(id, 20)]);
+    roster.rows = sortRoster(roster.rows, query.data.sort ?? 'name', query.data.dir ?? 'asc');
+    const notice = typeof req.query.done === 'string' ? req.query.done : undefined;
+    const count = typeof req.query.count === 'string' && /^\d{1,4}$/.test(req.query.count) ? Number(req.query.count) : 0;
+    res.render(
+      'cohorts/show',
+      buildRosterView({
+        cohort,
+        roster,
+        link,
+        query: query.data,
+        notice,
+        count,
+        failed,
+        baseUrl: accounts.config.baseUrl,
+        lang: langOf(res),
+        t: res.locals.t,
+        locale: res.locals.locale,
+      }),
+    );
+  });
+
+  router.get('/cohorts/:id/members.csv', async (req, res) => {
+    const { id } = parse(cohortParams, req.params);
+    const query = rosterQuery.safeParse(req.query);
+    if (!query.success) throw new BadRequest('cohorts.roster.badSort');
+    const cohort = await requireManagedCohort(actorOf(req), id);
+    const roster = await buildRoster(cohort);
+    roster.rows = sortRoster(roster.rows, query.data.sort ?? 'name', query.data.dir ?? 'asc');
+    const table = rosterTable(roster, langOf(res), res.locals.t);
+    res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="cohort-${id}-members.csv"` });
+    res.send(csvDocument(table.header, table.rows));
+  });
+
+  router.post('/cohorts/:id/invite', async (req, res) => {
+    const { id } = parse(cohortParams, req.params);
+    const actor = actorOf(req);
+    const cohort = await requireManagedCohort(actor, id);
+    limits.invite.enforce(actor.id, res);
+    const form = inviteForm.safeParse(req.body);
+    const parsed = parseAddresses(form.success ? form.data.emails : '');
+    const error = !form.success
+      ? form.error.issues[0]?.message
+      : parsed.invalid.length
+        ? 'cohorts.invite.invalid'
+        : parsed.addresses.length === 0
+          ? 'cohorts.invite.none'
+          : parsed.addresses.length > MAX_ADDRESSES
+            ? 'cohorts.invite.tooMany'
+            : undefined;
+    if (error) {
+      // The trainer's text comes back in the form, with what was wrong: nothing is lost.
+      const [roster, link] = await Promise.all([buildRoster(cohort), currentJoinLink(cohort)]);
+      res.status(422).render(
+        'cohorts/show',
+        buildRosterView({
+          cohort,
+          roster,
+          link,
+          query: {},
+          baseUrl: accounts.config.baseUrl,
+          lang: langOf(res),
+          t: res.locals.t,
+          locale: res.locals.locale,
+          invite: {
+            value: typeof req.body.emails === 'string' ? req.body.emails : '',
+            error: res.locals.t(error, { list: parsed.invalid.join(', ') }),
+          },
+        }),
+      );
+      return;
+    }
+    // Answered before anything is looked up, the same way for every address: the trainer learns nothing about which
+    // addresses have accounts, from the page or from its timing.
+    const context = mailContext(req);
+    accounts.inBackground('cohort invitations', () => inviteAddresses(actor, cohort, parsed.addresses, context));
+    res.redirect(303, `/cohorts/${id}?done=invited&count=${parsed.addresses.length}`);
+  });
+
+  router.post('/cohorts/:id/members/:userId/remove', async (req, res) => {
+    const { id, userId } = parse(memberParams, req.params);
+    await removeMember(actorOf(req), id, userId);
+    res.redirect(303, `/cohorts/${id}?done=removed`);
+  });
+
+  router.get('/cohorts/:id/reminders', async (req, res) => {
+    const { id } = parse(cohortParams, req.params);
+    const plan = await planReminders(actorOf(req), id);
+    res.render('cohorts/reminders', buildRemindersView(plan, req.locale as Locale, accounts.config.baseUrl, langOf(res), res.locals.t));
+  });
+
+  router.post('/cohorts/:id/reminders', async (req, res) => {
+    const { id } = parse(cohortParams, req.params);
+    const actor = actorOf(req);
+    await requireManagedCohort(actor, id);
+    limits.remind.enforce(actor.id, res);
+    const sent = await sendReminders(actor, id, mailContext(req));
+    res.redirect(303, `/cohorts/${id}?done=reminded&count=${sent}`);
+  });
+
+  for (const action of ['close', 'rotate'] as const) {
+    router.post(`/cohorts/:id/link/${action}`, async (req, res) => {
+      const { id } = parse(cohortParams, req.params);
+      await closeJoinLink(actorOf(req), id, action === 'rotate');
+      res.redirect(303, `/cohorts/${id}?done=${action === 'rotate' ? 'rotated' : 'closed'}`);
+    });
+  }
+
+  const joinLimit = limitByIp(limits.joinIp);
+
+  router.get('/join/:code', joinLimit, async (req, res) => {
+    const { code } = parse(joinParams, req.params);
+    const cohort = await cohortForCode(code);
+    const member = req.user ? await isMember(cohort._id, req.user.id) : false;
+    res.set('Cache-Control', 'no-store');
+    res.render(
+      'cohorts/join',
+      await buildJoinView(
+        cohort,
+        { action: `/join/${code}`, isSignedIn: Boolean(req.user), isMember: member, kind: 'link' },
+        langOf(res),
+        res.locals.t,
+      ),
+    );
+  });
+
+  router.post('/join/:code', joinLimit, requireUser, async (req, res) => {
+    const { code } = parse(joinParams, req.params);
+    const cohort = await cohortForCode(code);
+    await addMember(cohort, req.user!.id, 'link');
+    res.redirect(303, '/dashboard');
+  });
+
+  router.get('/invitations/:token', joinLimit, async (req, res) => {
+    const { token } = parse(invitationParams, req.params);
+    const cohort = await cohortForInvitation(token);
+    const member = req.user ? await isMember(cohort._id, req.user.id) : false;
+    res.set('Cache-Control', 'no-store');
+    res.render(
+      'cohorts/join',
+      await buildJoinView(
+        cohort,
+        { action: `/invitations/${token}`, isSignedIn: Boolean(req.user), isMember: member, kind: 'invitation' },
+        langOf(res),
+        res.locals.t,
+      ),
+    );
+  });
+
+  router.post('/invitations/:token', joinLimit, requireUser, async (req, res) => {
+    const { token } = parse(invitationParams, req.params);
+    await acceptInvitation(token, req.user!.id);
+    res.redirect(303, '/dashboard');
+  });
+
+  return router;
+}
