@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
 import { AuditEntry } from '../../src/audit/audit.model';
@@ -9,6 +8,7 @@ import { issueCertificate } from '../../src/certificates/certificates.service';
 import type { CertificateView } from '../../src/certificates/certificate-view';
 import { rotateSigningKey } from '../../src/certificates/signing-keys';
 import { importCourses } from '../../src/courses/course-importer';
+import { CERTIFICATE_COURSE, writeCertificateCourse } from '../support/course-fixtures';
 import { csrfFrom, newAgent, type Agent } from '../support/agents';
 import { signedInUser } from '../support/learners';
 import { startTestApp } from '../support/test-app';
@@ -25,7 +25,7 @@ describe('certificate administration and credentials', () => {
     const learner = await signedInUser(test.app, { name, email: email() });
     const { certificate } = await issueCertificate({
       learnerId: learner.id,
-      courseSlug: 'selling-to-the-un',
+      courseSlug: CERTIFICATE_COURSE.slug,
       courseVersion: 1,
       completedAt: new Date('2025-05-20T08:00:00Z'),
     });
@@ -45,7 +45,7 @@ describe('certificate administration and credentials', () => {
 
   beforeAll(async () => {
     test = await startTestApp('certificates_admin', { TRUST_PROXY: 'true' });
-    await importCourses(path.resolve('courses'));
+    await importCourses(writeCertificateCourse());
     admin = (await signedInUser(test.app, { name: 'Ada Admin', email: email(), role: 'admin' })).agent;
   });
   afterAll(() => test.close());
@@ -63,7 +63,7 @@ describe('certificate administration and credentials', () => {
       const trainer = await signedInUser(test.app, { name: 'Trainer', email: email(), role: 'trainer' });
       expect((await trainer.agent.get(`/admin/certificates?q=${certificate.serial}`).expect(200)).text).toContain('No certificates match.');
       await trainer.agent.get(`/admin/certificates/${certificate.serial}`).expect(403);
-      await assignTrainer('selling-to-the-un', trainer.id);
+      await assignTrainer(CERTIFICATE_COURSE.slug, trainer.id);
       expect((await trainer.agent.get(`/admin/certificates?q=${certificate.serial}`).expect(200)).text).toContain(certificate.serial);
       await trainer.agent.get(`/admin/certificates/${certificate.serial}`).expect(200);
     });
@@ -118,7 +118,7 @@ describe('certificate administration and credentials', () => {
         holderName: 'Zhang Wei 张伟',
         supersedes: certificate.serial,
         status: 'valid',
-        courseSlug: 'selling-to-the-un',
+        courseSlug: CERTIFICATE_COURSE.slug,
       });
       expect(replacement.code).not.toBe(old.code);
 
@@ -133,7 +133,7 @@ describe('certificate administration and credentials', () => {
       await learner.get(`/certificates/${replacement.serial}.pdf`).expect(200);
       const reissue = await issueCertificate({
         learnerId: old.learnerId,
-        courseSlug: 'selling-to-the-un',
+        courseSlug: CERTIFICATE_COURSE.slug,
         courseVersion: 1,
         completedAt: new Date(),
       });

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import request from 'supertest';
@@ -8,6 +7,7 @@ import { issueCertificate } from '../../src/certificates/certificates.service';
 import type { CertificateView } from '../../src/certificates/certificate-view';
 import { reserveStatusBit } from '../../src/certificates/status-list.service';
 import { importCourses } from '../../src/courses/course-importer';
+import { CERTIFICATE_COURSE, writeCertificateCourse } from '../support/course-fixtures';
 import type { Agent } from '../support/agents';
 import { signedInUser } from '../support/learners';
 import { startTestApp } from '../support/test-app';
@@ -44,7 +44,7 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
     const learner = await signedInUser(test.app, { name, email: email() });
     const { certificate } = await issueCertificate({
       learnerId: learner.id,
-      courseSlug: 'selling-to-the-un',
+      courseSlug: CERTIFICATE_COURSE.slug,
       courseVersion: 1,
       completedAt: new Date('2025-05-20T08:00:00Z'),
     });
@@ -70,7 +70,7 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
 
   beforeAll(async () => {
     test = await startTestApp('certificates_credential', { TRUST_PROXY: 'true' });
-    await importCourses(path.resolve('courses'));
+    await importCourses(writeCertificateCourse());
   });
   afterAll(() => test.close());
 
@@ -118,7 +118,7 @@ describe('portable credential (Open Badges 3.0 JWT) and its status list', () => 
       expect(stored.subjectId).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(payload.sub).toBe(stored.subjectId);
       expect(credential.credentialSubject.identifier[0]?.identityHash).toBe('Badge Holder');
-      expect(credential.credentialSubject.achievement.name).toBe('Selling to the United Nations: rules and first steps');
+      expect(credential.credentialSubject.achievement.name).toBe(CERTIFICATE_COURSE.title.en);
       // 5. credentialStatus points to a Bitstring Status List entry of ours.
       expect(credential.credentialStatus).toEqual({
         id: `${credential.credentialStatus.statusListCredential}#${stored.statusListIndex}`,

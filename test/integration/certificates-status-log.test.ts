@@ -14,6 +14,7 @@ import type { CertificateView } from '../../src/certificates/certificate-view';
 import { statusHeadDir } from '../../src/certificates/status-head';
 import { StatusEntry } from '../../src/certificates/status-log.model';
 import { importCourses } from '../../src/courses/course-importer';
+import { CERTIFICATE_COURSE, writeCertificateCourse } from '../support/course-fixtures';
 import { csrfFrom, newAgent, type Agent } from '../support/agents';
 import { signedInUser } from '../support/learners';
 import { startTestApp, testDatabaseUri } from '../support/test-app';
@@ -47,7 +48,7 @@ describe('certificate status log', () => {
     const learner = await signedInUser(test.app, { name, email: email() });
     const { certificate } = await issueCertificate({
       learnerId: learner.id,
-      courseSlug: 'selling-to-the-un',
+      courseSlug: CERTIFICATE_COURSE.slug,
       courseVersion: 1,
       completedAt: new Date('2025-07-01T10:00:00Z'),
     });
@@ -83,7 +84,7 @@ describe('certificate status log', () => {
   beforeEach(async () => {
     logLines = [];
     test = await startTestApp('certificates_status_log', { TRUST_PROXY: 'true' });
-    await importCourses(path.resolve('courses'));
+    await importCourses(writeCertificateCourse());
     restartCertificates();
   });
   afterEach(() => test.close());
@@ -215,7 +216,7 @@ describe('certificate status log', () => {
       const learner = await signedInUser(test.app, { name: 'Issued After Restore', email: email() });
       const { certificate: other } = await issueCertificate({
         learnerId: learner.id,
-        courseSlug: 'selling-to-the-un',
+        courseSlug: CERTIFICATE_COURSE.slug,
         courseVersion: 1,
         completedAt: new Date(),
       });

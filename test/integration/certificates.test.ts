@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import request from 'supertest';
 import { User } from '../../src/accounts/user.model';
 import { AuditEntry } from '../../src/audit/audit.model';
@@ -8,13 +7,14 @@ import { CODE_LENGTH, parseCode } from '../../src/certificates/certificate-code'
 import { Certificate, SerialReservation } from '../../src/certificates/certificate.model';
 import { issueCertificate, renderRecordPdf } from '../../src/certificates/certificates.service';
 import { importCourses } from '../../src/courses/course-importer';
+import { CERTIFICATE_COURSE, writeCertificateCourse } from '../support/course-fixtures';
 import { signedInUser } from '../support/learners';
 import { startTestApp } from '../support/test-app';
 import { binary, decodeQrInPdf, pdfText } from './certificates.helpers';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
-const COURSE = { slug: 'selling-to-the-un', en: 'Selling to the United Nations: rules and first steps', zh: '向联合国销售：规则与入门' };
+const COURSE = { slug: CERTIFICATE_COURSE.slug, ...CERTIFICATE_COURSE.title };
 const COMPLETED_AT = new Date('2025-03-12T09:30:00Z');
 // Plain http: with https the session cookie is Secure and supertest would not send it back.
 const BASE_URL = 'http://academy.example.org';
@@ -28,7 +28,7 @@ describe('certificates: issuance and PDF', () => {
 
   beforeAll(async () => {
     test = await startTestApp('certificates', { TRUST_PROXY: 'true', BASE_URL });
-    await importCourses(path.resolve('courses'));
+    await importCourses(writeCertificateCourse());
   });
   afterAll(() => test.close());
 
