@@ -29,6 +29,11 @@ export class LruCache<V> {
     }
   }
 
+  /** How many entries are kept. */
+  get count(): number {
+    return this.entries.size;
+  }
+
   delete(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;

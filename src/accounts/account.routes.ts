@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { withLang } from '../http/locals';
 import { NotFound } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
-import { changePasswordSchema, parseForm, profileSchema } from './accounts.schemas';
+import { changePasswordSchema, profileSchema } from './accounts.schemas';
 import { changePassword, findSessionUser, getAccount, updateProfile } from './accounts.service';
 import type { AccountsContext } from './accounts.context';
 import { buildProfileForm, emptyForm, errorSummary, noStore, noticeKey, type FormView } from './accounts.view';
 import { requireUser } from './auth.middleware';
 import { refreshSessionUser, signIn } from './passport';
 import { enterpriseSizes } from './user.model';
+import { parseForm } from '../http/request';
 
 const PROFILE_FIELDS = ['name', 'companyName', 'enterpriseSize', 'womenOwned', 'region', 'sector', 'preferredLanguage'];
 const PASSWORD_FIELDS = ['currentPassword', 'newPassword'];
@@ -19,7 +19,7 @@ export function accountRoutes(context: AccountsContext): Router {
   const { limits } = context;
 
   const renderAccount = async (req: Request, res: Response, forms: { profile?: FormView; password?: FormView }, status = 200) => {
-    const t = res.locals.t as Translate;
+    const t = res.locals.t;
     const account = await getAccount(req.user!.id);
     if (!account) throw new NotFound();
     const profile = forms.profile ?? buildProfileForm(account);

@@ -80,25 +80,3 @@ export const profileSchema = z.object({
   preferredLanguage: optionalChoice(preferredLanguages),
 });
 export type ProfileInput = z.infer<typeof profileSchema>;
-
-/** Fields never echoed back into a re-rendered form. */
-const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', '_csrf']);
-
-export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string>; values: Record<string, string> };
-
-/** Validates a form body: the data, or the first error per field plus what the user typed (minus secrets). */
-export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T> {
-  const input = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const result = schema.safeParse(input);
-  if (result.success) return { ok: true, data: result.data };
-  const errors: Record<string, string> = {};
-  for (const issue of result.error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    errors[key] ??= issue.message.includes('.') && !issue.message.includes(' ') ? issue.message : 'form.invalid';
-  }
-  const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (!SECRET_FIELDS.has(key) && typeof value === 'string') values[key] = value.slice(0, 10_000);
-  }
-  return { ok: false, errors, values };
-}

@@ -1,11 +1,12 @@
+import type { FormValues } from '../http/request';
 import type { Response } from 'express';
 import type { Translate } from '../i18n/i18n';
 import type { UserRecord } from './user.model';
 
 /** What a form view needs: the values to show again and one error key per field. */
-export type FormView = { values: Record<string, string>; errors: Record<string, string> };
+export type FormView = { values: FormValues; errors: Record<string, string> };
 
-export function emptyForm(values: Record<string, string> = {}): FormView {
+export function emptyForm(values: FormValues = {}): FormView {
   return { values, errors: {} };
 }
 

@@ -1,6 +1,7 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { Forbidden, Unauthorized } from '../http/errors';
 import type { Role } from './user.model';
+import { wantsJson } from '../http/request';
 
 export const DEFAULT_AFTER_LOGIN = '/dashboard';
 
@@ -14,10 +15,6 @@ export function safeNextPath(value: unknown): string {
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return DEFAULT_AFTER_LOGIN;
   if (/[\s\\\p{Cc}]/u.test(value)) return DEFAULT_AFTER_LOGIN;
   return value;
-}
-
-function wantsJson(req: Request): boolean {
-  return req.accepts(['html', 'json']) === 'json';
 }
 
 /** Pages need a signed-in user: HTML visitors go to the sign-in page (and come back), API callers get 401. */

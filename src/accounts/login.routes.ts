@@ -1,12 +1,12 @@
 import { Router, type Response } from 'express';
 import { withLang } from '../http/locals';
 import { limitByIp } from '../http/rate-limit';
-import type { Translate } from '../i18n/i18n';
-import { loginSchema, parseForm } from './accounts.schemas';
+import { loginSchema } from './accounts.schemas';
 import type { AccountsContext } from './accounts.context';
 import { emptyForm, errorSummary, noStore, noticeKey, type FormView } from './accounts.view';
 import { safeNextPath } from './auth.middleware';
 import { authenticateLocal, signIn, signOut } from './passport';
+import { parseForm } from '../http/request';
 
 const FIELDS = ['email', 'password'];
 
@@ -18,7 +18,7 @@ export function loginRoutes(context: AccountsContext): Router {
   const { limits, passport } = context;
 
   const renderLogin = (res: Response, page: LoginPage, status = 200) => {
-    const t = res.locals.t as Translate;
+    const t = res.locals.t;
     noStore(res);
     res.status(status).render('accounts/login', { title: t('accounts.login.title'), ...page, summary: errorSummary(page.form, FIELDS, t) });
   };

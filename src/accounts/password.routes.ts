@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
 import { limitByIp } from '../http/rate-limit';
-import type { Translate } from '../i18n/i18n';
-import { forgotPasswordSchema, parseForm, resetPasswordSchema } from './accounts.schemas';
+import { forgotPasswordSchema, resetPasswordSchema } from './accounts.schemas';
 import type { AccountsContext } from './accounts.context';
 import { emptyForm, errorSummary, noStore, type FormView } from './accounts.view';
 import { isResetTokenValid, requestPasswordReset, resetPassword } from './password-reset.service';
+import { parseForm } from '../http/request';
 
 /** GET/POST /password/forgot and GET/POST /password/reset/:token. */
 export function passwordRoutes(context: AccountsContext): Router {
@@ -12,7 +12,7 @@ export function passwordRoutes(context: AccountsContext): Router {
   const { limits } = context;
 
   const render = (res: Response, view: string, titleKey: string, locals: Record<string, unknown> = {}, status = 200) => {
-    const t = res.locals.t as Translate;
+    const t = res.locals.t;
     noStore(res);
     res.status(status).render(view, { title: t(titleKey), ...locals });
   };
@@ -21,7 +21,7 @@ export function passwordRoutes(context: AccountsContext): Router {
       res,
       'accounts/password-forgot',
       'accounts.forgot.title',
-      { form, summary: errorSummary(form, ['email'], res.locals.t as Translate) },
+      { form, summary: errorSummary(form, ['email'], res.locals.t) },
       status,
     );
   const renderReset = (res: Response, action: string, form: FormView, status = 200) => {
@@ -31,7 +31,7 @@ export function passwordRoutes(context: AccountsContext): Router {
       res,
       'accounts/password-reset',
       'accounts.reset.title',
-      { form, action, summary: errorSummary(form, ['password'], res.locals.t as Translate) },
+      { form, action, summary: errorSummary(form, ['password'], res.locals.t) },
       status,
     );
   };

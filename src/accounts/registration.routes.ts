@@ -1,13 +1,13 @@
 import { Router, type Response } from 'express';
 import { limitByIp } from '../http/rate-limit';
-import type { Translate } from '../i18n/i18n';
-import { parseForm, registerSchema } from './accounts.schemas';
+import { registerSchema } from './accounts.schemas';
 import { findSessionUser } from './accounts.service';
 import type { AccountsContext } from './accounts.context';
 import { emptyForm, errorSummary, noStore, type FormView } from './accounts.view';
 import { DEFAULT_AFTER_LOGIN } from './auth.middleware';
 import { signIn } from './passport';
 import { confirmRegistration, isRegistrationTokenValid, requestRegistration } from './registration.service';
+import { parseForm } from '../http/request';
 
 const FIELDS = ['name', 'email', 'password'];
 
@@ -17,7 +17,7 @@ export function registrationRoutes(context: AccountsContext): Router {
   const { limits } = context;
 
   const renderForm = (res: Response, form: FormView, status = 200) => {
-    const t = res.locals.t as Translate;
+    const t = res.locals.t;
     noStore(res);
     res.status(status).render('accounts/register', { title: t('accounts.register.title'), form, summary: errorSummary(form, FIELDS, t) });
   };
@@ -39,13 +39,13 @@ export function registrationRoutes(context: AccountsContext): Router {
     limits.registerAccount.enforce(parsed.data.email, res, 'accounts.rateLimited');
     // Same page for new and known emails; the work (and its timing) happens after the response.
     context.inBackground('registration', () => requestRegistration(parsed.data, context.mailContext(req.locale)));
-    const t = res.locals.t as Translate;
+    const t = res.locals.t;
     noStore(res);
     res.render('accounts/register-sent', { title: t('accounts.registerSent.title'), email: parsed.data.email });
   });
 
   router.get('/register/confirm/:token', limitByIp(limits.tokenIp, 'accounts.rateLimited'), async (req, res) => {
-    const t = res.locals.t as Translate;
+    const t = res.locals.t;
     noStore(res);
     res.set('Referrer-Policy', 'no-referrer');
     if (!(await isRegistrationTokenValid(String(req.params.token)))) {
@@ -56,7 +56,7 @@ export function registrationRoutes(context: AccountsContext): Router {
   });
 
   router.post('/register/confirm/:token', limitByIp(limits.tokenIp, 'accounts.rateLimited'), async (req, res) => {
-    const t = res.locals.t as Translate;
+    const t = res.locals.t;
     const result = await confirmRegistration(String(req.params.token));
     if (result.status === 'invalid') {
       noStore(res);

@@ -1,26 +1,25 @@
 import { Router, type Response } from 'express';
 import { importCourseZip } from '../authoring/course-zip.service';
 import type { AuthoringContext } from '../authoring/draft-folder';
-import { actorOf, slugOf } from '../authoring/author-request';
+import { slugOf } from '../authoring/author-request';
+
 import { ImportReport } from '../courses/import-report.model';
 import { HttpError, NotFound } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
 import { acceptFiles, uploadedFiles } from '../uploads/upload.middleware';
 import { uploadLimits } from '../uploads/upload-limits';
 import { assignSchema, importSchema } from './admin.schemas';
 import { assignTrainerByEmail, listCourseStaff, unassignTrainerFromCourse } from './staff.service';
-
-const tOf = (res: Response) => res.locals.t as Translate;
+import { actorOf, wantsJson } from '../http/request';
 
 /** Course staff (assigning trainers), the importer's problems, and importing a course zip. */
 export function adminCourseRoutes(context: AuthoringContext): Router {
   const router = Router();
 
   const renderCourses = async (res: Response, failure?: { slug: string; message: string; email: string }, status = 200) => {
-    const lang = res.locals.contentLang as 'en' | 'zh';
+    const lang = res.locals.contentLang;
     const rows = await listCourseStaff(actorOf(res.req));
     res.status(status).render('admin/courses', {
-      title: tOf(res)('admin.courses.title'),
+      title: res.locals.t('admin.courses.title'),
       failure,
       notice:
         res.req.query.notice === 'assigned' || res.req.query.notice === 'unassigned' ? `admin.notice.${res.req.query.notice}` : undefined,
@@ -42,12 +41,12 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
       typeof (req.body as Record<string, unknown>).email === 'string'
         ? String((req.body as Record<string, unknown>).email).slice(0, 254)
         : '';
-    if (!parsed.success) return renderCourses(res, { slug, message: tOf(res)('admin.staff.emailInvalid'), email }, 422);
+    if (!parsed.success) return renderCourses(res, { slug, message: res.locals.t('admin.staff.emailInvalid'), email }, 422);
     try {
       await assignTrainerByEmail(actorOf(req), slug, parsed.data.email);
     } catch (error) {
       if (error instanceof HttpError && error.status === 422)
-        return renderCourses(res, { slug, message: tOf(res)(error.message), email }, 422);
+        return renderCourses(res, { slug, message: res.locals.t(error.message), email }, 422);
       throw error;
     }
     res.redirect(303, '/admin/courses?notice=assigned');
@@ -63,7 +62,7 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
   router.get('/admin/imports', async (_req, res) => {
     const reports = await ImportReport.find({}, { _id: 0 }).sort({ courseSlug: 1 }).lean();
     res.render('admin/imports', {
-      title: tOf(res)('admin.imports.title'),
+      title: res.locals.t('admin.imports.title'),
       reports: reports.map((report) => ({
         slug: report.courseSlug,
         checkedAt: report.checkedAt.toISOString().replace('T', ' ').slice(0, 16),
@@ -74,7 +73,7 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
 
   router.get('/admin/import', (_req, res) =>
     res.render('admin/import', {
-      title: tOf(res)('admin.import.title'),
+      title: res.locals.t('admin.import.title'),
       action: '/admin/import',
       limitMb: uploadLimits.zipFileBytes / 1024 / 1024,
     }),
@@ -94,12 +93,12 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
       if (!file) throw new NotFound();
       const result = await importCourseZip(context, actorOf(req), file.buffer, mode);
       const status = result.status === 'invalid' ? 422 : 200;
-      if (req.accepts(['html', 'json']) === 'json') {
+      if (wantsJson(req)) {
         res.status(status).json(result);
         return;
       }
       res.status(status).render('admin/import', {
-        title: tOf(res)('admin.import.title'),
+        title: res.locals.t('admin.import.title'),
         action: '/admin/import',
         limitMb: uploadLimits.zipFileBytes / 1024 / 1024,
         result,

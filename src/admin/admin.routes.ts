@@ -1,17 +1,14 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { requireRole } from '../accounts/auth.middleware';
 import type { AuthoringContext } from '../authoring/draft-folder';
-import { actorOf } from '../authoring/author-request';
+import { actorOf } from '../http/request';
 import { BadRequest, NotFound } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
-import { uploadErrorHandler } from '../uploads/upload.middleware';
 import { adminCourseRoutes } from './admin-courses.routes';
 import { auditQuerySchema, roleSchema, usersQuerySchema } from './admin.schemas';
 import { listAuditLog } from './audit-log.service';
 import { changeUserRole, listUsers } from './users.service';
 import { roles } from '../accounts/user.model';
 
-const tOf = (res: Response) => res.locals.t as Translate;
 const NOTICES = new Set(['role-changed', 'assigned', 'unassigned']);
 
 function pageLinks(base: string, params: Record<string, string>, page: number, pageCount: number) {
@@ -28,7 +25,7 @@ export function adminRouter(context: AuthoringContext): Router {
     next();
   });
 
-  router.get('/admin', (_req, res) => res.render('admin/index', { title: tOf(res)('admin.title') }));
+  router.get('/admin', (_req, res) => res.render('admin/index', { title: res.locals.t('admin.title') }));
 
   router.get('/admin/users', async (req, res) => {
     const parsedQuery = usersQuerySchema.safeParse(req.query);
@@ -36,7 +33,7 @@ export function adminRouter(context: AuthoringContext): Router {
     const result = await listUsers(actorOf(req), { query: query.q, page: query.page });
     const back = `/admin/users?${new URLSearchParams({ q: query.q, page: String(result.page) }).toString()}`;
     res.render('admin/users', {
-      title: tOf(res)('admin.users.title'),
+      title: res.locals.t('admin.users.title'),
       q: query.q,
       total: result.total,
       roles,
@@ -67,14 +64,14 @@ export function adminRouter(context: AuthoringContext): Router {
     const query = parsed.success ? parsed.data : { page: 1, action: '' };
     const result = await listAuditLog(actorOf(req), { page: query.page, action: query.action || undefined });
     res.render('admin/audit', {
-      title: tOf(res)('admin.audit.title'),
+      title: res.locals.t('admin.audit.title'),
       action: query.action,
       actions: result.actions,
       entries: result.entries.map((entry) => ({
         at: entry.createdAt.toISOString().replace('T', ' ').slice(0, 19),
         action: entry.action,
         target: `${entry.targetType}:${entry.targetId}`,
-        actor: entry.actorName ? `${entry.actorName} <${entry.actorEmail ?? ''}>` : (entry.actorId ?? tOf(res)('admin.audit.system')),
+        actor: entry.actorName ? `${entry.actorName} <${entry.actorEmail ?? ''}>` : (entry.actorId ?? res.locals.t('admin.audit.system')),
         before: entry.before ? JSON.stringify(entry.before) : '',
         after: entry.after ? JSON.stringify(entry.after) : '',
       })),
@@ -83,6 +80,5 @@ export function adminRouter(context: AuthoringContext): Router {
   });
 
   router.use(adminCourseRoutes(context));
-  router.use('/admin', uploadErrorHandler);
   return router;
 }

@@ -6,7 +6,7 @@ import { findDraft, listOpenDrafts } from '../authoring/course-draft.model';
 import { CourseStaff } from '../access/course-staff.model';
 import { Course } from '../courses/course.model';
 import type { Bilingual } from '../courses/course-types';
-import { Forbidden, HttpError, NotFound } from '../http/errors';
+import { Forbidden, NotFound, Unprocessable } from '../http/errors';
 
 export type StaffRow = { slug: string; title: Bilingual; trainers: { id: string; name: string; email: string; role: string }[] };
 
@@ -48,8 +48,8 @@ export async function assignTrainerByEmail(actor: Actor, slug: string, email: st
   assertAdmin(actor);
   if (!(await courseExists(slug))) throw new NotFound();
   const user = await User.findOne({ email: email.trim().toLowerCase() }, { role: 1 }).lean();
-  if (!user) throw new HttpError(422, 'admin.staff.unknownUser');
-  if (user.role !== 'trainer') throw new HttpError(422, 'admin.staff.notTrainer');
+  if (!user) throw new Unprocessable('admin.staff.unknownUser');
+  if (user.role !== 'trainer') throw new Unprocessable('admin.staff.notTrainer');
   await assignTrainer(slug, String(user._id), actor.id);
   await recordAudit({
     actorId: actor.id,

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { User, type Role } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../access/course-access';
-import { Forbidden, HttpError, NotFound } from '../http/errors';
+import { Conflict, Forbidden, NotFound } from '../http/errors';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -45,7 +45,7 @@ export async function listUsers(actor: Actor, input: { query: string; page: numb
 export async function changeUserRole(actor: Actor, userId: string, role: Role): Promise<{ before: Role; after: Role }> {
   assertAdmin(actor);
   if (!Types.ObjectId.isValid(userId)) throw new NotFound();
-  if (userId === actor.id) throw new HttpError(409, 'admin.roles.notSelf');
+  if (userId === actor.id) throw new Conflict('admin.roles.notSelf');
   const user = await User.findById(userId, { role: 1, email: 1 }).lean();
   if (!user) throw new NotFound();
   if (user.role === role) return { before: role, after: role };

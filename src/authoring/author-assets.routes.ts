@@ -4,10 +4,11 @@ import { NotFound } from '../http/errors';
 import { acceptFiles, uploadedFiles } from '../uploads/upload.middleware';
 import { uploadLimits } from '../uploads/upload-limits';
 import { addUploadedAssets, deleteAsset, getWorkingAsset } from './asset.service';
-import { actorOf, slugOf } from './author-request';
+import { slugOf } from './author-request';
 import { authorHref } from './authoring.view';
 import { assertCanManageCourse } from '../access/course-access';
 import type { AuthoringContext } from './draft-folder';
+import { actorOf, wantsJson } from '../http/request';
 
 const assetName = z
   .string()
@@ -41,7 +42,7 @@ export function authorAssetRoutes(context: AuthoringContext): Router {
         slug,
         uploadedFiles(req).map((file) => ({ originalName: file.originalname, data: file.buffer })),
       );
-      if (req.accepts(['html', 'json']) === 'json') {
+      if (wantsJson(req)) {
         res.status(201).json({ assets: names.map((name) => ({ name, markdownPath: `assets/${name}` })) });
         return;
       }

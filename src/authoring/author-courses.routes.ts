@@ -1,17 +1,15 @@
 import { Router, type Response } from 'express';
 import { HttpError } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
 import { createCourse, listAuthorCourses } from './author-courses.service';
-import { actorOf, slugOf } from './author-request';
-import { cataloguesSchema, createCourseSchema, metaSchema, parseForm } from './authoring.schemas';
+import { slugOf } from './author-request';
+import { cataloguesSchema, createCourseSchema, metaSchema } from './authoring.schemas';
 import { authorHref, fieldErrors, formValues, noticeKey, underscore, type FieldErrors } from './authoring.view';
 import { buildCoursePageView } from './course-page.view';
 import type { AuthoringContext } from './draft-folder';
 import { updateCatalogues, updateMeta } from './draft-edits';
 import { getWorkingCopy, saveDraft, type WorkingCopy } from './draft.service';
 import type { DraftMeta } from './draft-types';
-
-const tOf = (res: Response) => res.locals.t as Translate;
+import { actorOf, parseForm } from '../http/request';
 
 function metaValues(meta: DraftMeta): Record<string, string> {
   return {
@@ -56,7 +54,7 @@ export function authorCourseRoutes(context: AuthoringContext): Router {
 
   const renderNew = (res: Response, values: Record<string, string | string[]>, errors: FieldErrors, status = 200) =>
     res.status(status).render('author/new', {
-      title: tOf(res)('authoring.new.title'),
+      title: res.locals.t('authoring.new.title'),
       values: formValues({ slug: '', title_en: '', title_zh: '' }, values),
       errors,
       action: '/author/courses',
@@ -70,13 +68,13 @@ export function authorCourseRoutes(context: AuthoringContext): Router {
     formErrors: Record<string, string> = {},
     status = 200,
   ) => {
-    const t = tOf(res);
+    const t = res.locals.t;
     const stored = page === 'settings' ? metaValues(copy.content.meta) : catalogueValues(copy.content.meta);
     res.status(status).render(`author/${page}`, {
       title: t(`authoring.${page}.title`),
       slug: copy.slug,
       courseHref: authorHref(copy.slug),
-      courseTitle: copy.content.meta.title[res.locals.contentLang as 'en' | 'zh'] || copy.slug,
+      courseTitle: copy.content.meta.title[res.locals.contentLang] || copy.slug,
       action: authorHref(copy.slug, `/${page}`),
       values: formValues(stored, typed),
       notice: noticeKey(res.req.query.notice),
@@ -85,7 +83,7 @@ export function authorCourseRoutes(context: AuthoringContext): Router {
   };
 
   router.get('/author', async (req, res) => {
-    const lang = res.locals.contentLang as 'en' | 'zh';
+    const lang = res.locals.contentLang;
     const rows = await listAuthorCourses(actorOf(req));
     const courses = rows.map((row) => ({
       ...row,
@@ -94,7 +92,7 @@ export function authorCourseRoutes(context: AuthoringContext): Router {
       updatedAt: row.draftUpdatedAt?.toISOString().slice(0, 10),
     }));
     res.render('author/index', {
-      title: tOf(res)('authoring.index.title'),
+      title: res.locals.t('authoring.index.title'),
       courses,
       newHref: '/author/courses/new',
       notice: noticeKey(req.query.notice),
@@ -109,14 +107,14 @@ export function authorCourseRoutes(context: AuthoringContext): Router {
       return renderNew(
         res,
         parsed.values,
-        fieldErrors([], '', () => undefined, tOf(res), parsed.errors),
+        fieldErrors([], '', () => undefined, res.locals.t, parsed.errors),
         422,
       );
     try {
       await createCourse(context, actorOf(req), { slug: parsed.data.slug, title: { en: parsed.data.title_en, zh: parsed.data.title_zh } });
     } catch (error) {
       if (error instanceof HttpError && error.message === 'authoring.slugTaken')
-        return renderNew(res, req.body as Record<string, string>, { slug: [tOf(res)(error.message)] }, 409);
+        return renderNew(res, req.body as Record<string, string>, { slug: [res.locals.t(error.message)] }, 409);
       throw error;
     }
     res.redirect(303, `${authorHref(parsed.data.slug)}?notice=created`);
@@ -125,7 +123,7 @@ export function authorCourseRoutes(context: AuthoringContext): Router {
   router.get('/author/courses/:slug', async (req, res) => {
     const copy = await getWorkingCopy(actorOf(req), slugOf(req));
     res.render('author/course', {
-      ...buildCoursePageView(copy, tOf(res), res.locals.contentLang as 'en' | 'zh'),
+      ...buildCoursePageView(copy, res.locals.t, res.locals.contentLang),
       notice: noticeKey(req.query.notice),
     });
   });

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit.service';
 import { Course } from '../courses/course.model';
 import type { Bilingual } from '../courses/course-types';
-import { HttpError } from '../http/errors';
+import { Conflict, Forbidden } from '../http/errors';
 import { assignTrainer, managedCourseSlugs, type Actor } from '../access/course-access';
 import { appendDraftRevision, listOpenDrafts } from './course-draft.model';
 import { blankDraft } from './draft-convert';
@@ -49,8 +49,8 @@ export async function listAuthorCourses(actor: Actor): Promise<AuthorCourseRow[]
 
 /** Creates a course as a draft; its creator is assigned to it, so a trainer can go on editing what they made. */
 export async function createCourse(context: AuthoringContext, actor: Actor, input: { slug: string; title: Bilingual }): Promise<void> {
-  if (actor.role !== 'trainer' && actor.role !== 'admin') throw new HttpError(403, 'error.403.body');
-  if (await Course.exists({ slug: input.slug })) throw new HttpError(409, 'authoring.slugTaken');
+  if (actor.role !== 'trainer' && actor.role !== 'admin') throw new Forbidden('error.403.body');
+  if (await Course.exists({ slug: input.slug })) throw new Conflict('authoring.slugTaken');
   const content = blankDraft(input.title);
   const checked = await checkDraftContent(context, input.slug, content);
   if (
@@ -63,7 +63,7 @@ export async function createCourse(context: AuthoringContext, actor: Actor, inpu
       updatedBy: actor.id,
     }))
   ) {
-    throw new HttpError(409, 'authoring.slugTaken');
+    throw new Conflict('authoring.slugTaken');
   }
   await assignTrainer(input.slug, actor.id, actor.id);
   await recordAudit({

@@ -1,18 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { Lang } from '../courses/course-types';
 import { NotFound } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
-import { actorOf, slugOf } from './author-request';
-import { addModuleSchema, moduleSettingsSchema, moduleTextSchema, moveSchema, parseForm } from './authoring.schemas';
+import { slugOf } from './author-request';
+import { addModuleSchema, moduleSettingsSchema, moduleTextSchema, moveSchema } from './authoring.schemas';
 import { authorHref, fieldErrors, formValues, moduleHref, moduleTextField, noticeKey, type FieldErrors } from './authoring.view';
 import { buildCoursePageView } from './course-page.view';
 import type { AuthoringContext } from './draft-folder';
 import { addModule, deleteModule, findModule, moveModule, updateModuleSettings, updateModuleText } from './draft-edits';
 import { getWorkingCopy, saveDraft, type WorkingCopy } from './draft.service';
 import { renderDraftPreview } from './preview.service';
+import { actorOf, parseForm, wantsJson } from '../http/request';
 
-const tOf = (res: Response) => res.locals.t as Translate;
-const uiLang = (res: Response) => res.locals.contentLang as Lang;
+const uiLang = (res: Response) => res.locals.contentLang;
 
 function langOf(req: Request): Lang {
   const lang = req.params.lang;
@@ -32,7 +31,7 @@ export function authorModuleRoutes(context: AuthoringContext): Router {
     formErrors: Record<string, string> = {},
     status = 200,
   ) => {
-    const t = tOf(res);
+    const t = res.locals.t;
     const module = findModule(copy.content, moduleSlug);
     const rename = (field: string) =>
       field === 'minutes' || field === 'references' ? field : field === 'order' || field === 'general' ? 'general' : undefined;
@@ -64,7 +63,7 @@ export function authorModuleRoutes(context: AuthoringContext): Router {
     lang: Lang,
     options: { typed?: Record<string, string | string[]>; formErrors?: Record<string, string>; previewHtml?: string; status?: number } = {},
   ) => {
-    const t = tOf(res);
+    const t = res.locals.t;
     const module = findModule(copy.content, moduleSlug);
     const base = moduleHref(copy.slug, module.slug, `/text/${lang}`);
     res.status(options.status ?? 200).render('author/module-text', {
@@ -99,12 +98,12 @@ export function authorModuleRoutes(context: AuthoringContext): Router {
     const taken = parsed.ok && copy.content.modules.some((module) => module.slug === parsed.data.slug);
     if (!parsed.ok || taken) {
       const errors: FieldErrors = parsed.ok
-        ? { slug: [tOf(res)('authoring.module.slugTaken')] }
-        : fieldErrors([], '', () => undefined, tOf(res), parsed.errors);
+        ? { slug: [res.locals.t('authoring.module.slugTaken')] }
+        : fieldErrors([], '', () => undefined, res.locals.t, parsed.errors);
       const values = formValues({}, parsed.ok ? (req.body as Record<string, string>) : parsed.values);
       return res
         .status(422)
-        .render('author/course', { ...buildCoursePageView(copy, tOf(res), uiLang(res), { values, errors }), notice: undefined });
+        .render('author/course', { ...buildCoursePageView(copy, res.locals.t, uiLang(res), { values, errors }), notice: undefined });
     }
     const input = parsed.data;
     await saveDraft(context, actor, slug, `module.add:${input.slug}`, (content) =>
@@ -169,7 +168,7 @@ export function authorModuleRoutes(context: AuthoringContext): Router {
     const module = findModule(copy.content, moduleSlug);
     const parsed = parseForm(moduleTextSchema, req.body);
     const previewHtml = parsed.ok ? renderDraftPreview(slug, copy.content, module, lang, parsed.data.markdown) : undefined;
-    if (req.accepts(['html', 'json']) === 'json') {
+    if (wantsJson(req)) {
       res.status(parsed.ok ? 200 : 422).json(parsed.ok ? { html: previewHtml } : { errors: parsed.errors });
       return;
     }

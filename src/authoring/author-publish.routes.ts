@@ -1,7 +1,5 @@
 import { Router, type Response } from 'express';
-import type { Lang } from '../courses/course-types';
-import type { Translate } from '../i18n/i18n';
-import { actorOf, slugOf } from './author-request';
+import { slugOf } from './author-request';
 import { authorHref, moduleHref } from './authoring.view';
 import { exportCourseZip } from './course-zip.service';
 import { buildCoursePageView } from './course-page.view';
@@ -9,9 +7,9 @@ import type { AuthoringContext } from './draft-folder';
 import { describeChanges } from './draft-diff';
 import { discardDraft, getWorkingCopy } from './draft.service';
 import { publishDraft } from './publish.service';
+import { actorOf } from '../http/request';
 
-const tOf = (res: Response) => res.locals.t as Translate;
-const uiLang = (res: Response) => res.locals.contentLang as Lang;
+const uiLang = (res: Response) => res.locals.contentLang;
 
 /** What changed since the published version, publishing, discarding a draft, and zip export. */
 export function authorPublishRoutes(context: AuthoringContext): Router {
@@ -22,7 +20,7 @@ export function authorPublishRoutes(context: AuthoringContext): Router {
     const lang = uiLang(res);
     const changes = describeChanges(copy.live, copy.content);
     res.render('author/changes', {
-      title: tOf(res)('authoring.changes.title'),
+      title: res.locals.t('authoring.changes.title'),
       slug: copy.slug,
       courseHref: authorHref(copy.slug),
       courseTitle: copy.content.meta.title[lang] || copy.slug,
@@ -51,7 +49,7 @@ export function authorPublishRoutes(context: AuthoringContext): Router {
     }
     const copy = await getWorkingCopy(actor, slug);
     res.status(422).render('author/course', {
-      ...buildCoursePageView({ ...copy, problems: result.problems }, tOf(res), uiLang(res)),
+      ...buildCoursePageView({ ...copy, problems: result.problems }, res.locals.t, uiLang(res)),
       notice: undefined,
       publishFailed: true,
     });

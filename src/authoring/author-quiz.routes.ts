@@ -1,17 +1,15 @@
 import { Router, type Request, type Response } from 'express';
-import type { Lang } from '../courses/course-types';
 import { NotFound } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
-import { actorOf, slugOf } from './author-request';
-import { addQuestionSchema, OPTION_ROWS, parseForm, questionSchema } from './authoring.schemas';
+import { slugOf } from './author-request';
+import { addQuestionSchema, OPTION_ROWS, questionSchema } from './authoring.schemas';
 import { authorHref, fieldErrors, formValues, moduleHref, noticeKey, underscore, type FieldErrors } from './authoring.view';
 import type { AuthoringContext } from './draft-folder';
 import { addQuestion, deleteQuestion, findModule, findQuestion, questionIdsExcept, updateQuestion } from './draft-edits';
 import { getWorkingCopy, saveDraft, type WorkingCopy } from './draft.service';
 import type { DraftQuestion } from './draft-types';
+import { actorOf, parseForm } from '../http/request';
 
-const tOf = (res: Response) => res.locals.t as Translate;
-const uiLang = (res: Response) => res.locals.contentLang as Lang;
+const uiLang = (res: Response) => res.locals.contentLang;
 
 function indexOf(req: Request): number {
   const value = String(req.params.n ?? '');
@@ -59,7 +57,7 @@ export function authorQuizRoutes(context: AuthoringContext): Router {
     const module = findModule(copy.content, moduleSlug);
     const lang = uiLang(res);
     res.status(status).render('author/quiz', {
-      title: tOf(res)('authoring.quiz.title', { module: module.title[lang] || module.slug }),
+      title: res.locals.t('authoring.quiz.title', { module: module.title[lang] || module.slug }),
       slug: copy.slug,
       courseHref: authorHref(copy.slug),
       courseTitle: copy.content.meta.title[lang] || copy.slug,
@@ -68,7 +66,7 @@ export function authorQuizRoutes(context: AuthoringContext): Router {
       notice: noticeKey(res.req.query.notice),
       add,
       generalErrors:
-        fieldErrors(copy.problems, `module:${module.slug}`, (field) => (field === 'quiz' ? 'quiz' : undefined), tOf(res)).quiz ?? [],
+        fieldErrors(copy.problems, `module:${module.slug}`, (field) => (field === 'quiz' ? 'quiz' : undefined), res.locals.t).quiz ?? [],
       questions: (module.quiz?.questions ?? []).map((question, index) => ({
         id: question.id,
         type: question.type,
@@ -93,7 +91,7 @@ export function authorQuizRoutes(context: AuthoringContext): Router {
     const stored = questionValues(findQuestion(copy.content, moduleSlug, index));
     const typedCorrect = typed ? [typed.correct ?? []].flat().map(Number) : undefined;
     res.status(status).render('author/question', {
-      title: tOf(res)('authoring.question.title', { number: index + 1 }),
+      title: res.locals.t('authoring.question.title', { number: index + 1 }),
       slug: copy.slug,
       courseHref: authorHref(copy.slug),
       quizHref: moduleHref(copy.slug, module.slug, '/quiz'),
@@ -104,7 +102,7 @@ export function authorQuizRoutes(context: AuthoringContext): Router {
       correct: typedCorrect ?? stored.correct,
       rows: OPTION_ROWS,
       referenceIds: copy.content.meta.references.map((ref) => ref.id),
-      errors: fieldErrors(copy.problems, `question:${module.slug}:${index}`, underscore, tOf(res), formErrors),
+      errors: fieldErrors(copy.problems, `question:${module.slug}:${index}`, underscore, res.locals.t, formErrors),
     });
   };
 
@@ -119,8 +117,8 @@ export function authorQuizRoutes(context: AuthoringContext): Router {
     const taken = parsed.ok && questionIdsExcept(copy.content, '', -1).has(parsed.data.id);
     if (!parsed.ok || taken) {
       const errors = parsed.ok
-        ? { id: [tOf(res)('authoring.question.idTaken')] }
-        : fieldErrors([], '', () => undefined, tOf(res), parsed.errors);
+        ? { id: [res.locals.t('authoring.question.idTaken')] }
+        : fieldErrors([], '', () => undefined, res.locals.t, parsed.errors);
       return renderQuiz(
         res,
         copy,

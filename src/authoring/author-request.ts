@@ -1,13 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../http/errors';
-import type { Actor } from '../access/course-access';
-
-/** The signed-in author as services want them; requireRole has run, so there is a user. */
-export function actorOf(req: Request): Actor {
-  if (!req.user) throw new NotFound();
-  return { id: req.user.id, role: req.user.role };
-}
 
 const slugParam = z
   .string()

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { requireRole } from '../accounts/auth.middleware';
-import { uploadErrorHandler } from '../uploads/upload.middleware';
 import { authorAssetRoutes } from './author-assets.routes';
 import { authorCourseRoutes } from './author-courses.routes';
 import { authorModuleRoutes } from './author-modules.routes';
@@ -20,6 +19,5 @@ export function authoringRouter(context: AuthoringContext): Router {
   router.use(authorQuizRoutes(context));
   router.use(authorAssetRoutes(context));
   router.use(authorPublishRoutes(context));
-  router.use('/author', uploadErrorHandler);
   return router;
 }

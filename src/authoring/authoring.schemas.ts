@@ -193,24 +193,3 @@ export const questionSchema = z
       reference: value('reference'),
     };
   });
-
-export type FormResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; errors: Record<string, string>; values: Record<string, string | string[]> };
-
-/** Validates a form body: the data, or the first error (an i18n key) per field plus everything the user typed. */
-export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T> {
-  const input = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const result = schema.safeParse(input);
-  if (result.success) return { ok: true, data: result.data };
-  const errors: Record<string, string> = {};
-  for (const issue of result.error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    errors[key] ??= /^[a-z]+(\.[A-Za-z0-9]+)+$/.test(issue.message) ? issue.message : 'form.invalid';
-  }
-  const values: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (key !== '_csrf' && (typeof value === 'string' || Array.isArray(value))) values[key] = value;
-  }
-  return { ok: false, errors, values };
-}

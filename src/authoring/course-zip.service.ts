@@ -5,7 +5,7 @@ import { holdNewCourseToWarnings, loadCourseFolder } from '../courses/course-fil
 import { publishCourseVersion } from '../courses/course-publisher';
 import { isValidSlug } from '../courses/course-source';
 import { getLiveCourse } from '../courses/courses.service';
-import { Forbidden, HttpError, NotFound } from '../http/errors';
+import { Conflict, Forbidden, NotFound } from '../http/errors';
 import { detectFileKind, contentTypeForName } from '../uploads/file-types';
 import { UploadRejected } from '../uploads/upload.middleware';
 import { uploadLimits } from '../uploads/upload-limits';
@@ -96,7 +96,7 @@ async function storeAsDraft(
     if (existing) await deleteUnusedUploads(context, { meta: existing.meta, modules: existing.modules, assets: existing.assets }, content);
     return;
   }
-  throw new HttpError(409, 'authoring.conflict');
+  throw new Conflict('authoring.conflict');
 }
 
 /**

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service';
 import { Course } from '../courses/course.model';
 import { getLiveCourse } from '../courses/courses.service';
 import type { CourseVersionDoc } from '../courses/course-version.model';
-import { HttpError, NotFound } from '../http/errors';
+import { Conflict, HttpError, NotFound } from '../http/errors';
 import { assertCanManageCourse, type Actor } from '../access/course-access';
 import { appendDraftRevision, closeDraft, findDraft, findDraftHead, type CourseDraftDoc } from './course-draft.model';
 import { draftFromVersion } from './draft-convert';
@@ -146,7 +146,7 @@ export async function discardDraft(context: AuthoringContext, actor: Actor, slug
   const draft = await findDraft(slug);
   if (!draft) return;
   // A course that was never published exists only as its draft: discarding it would delete the course.
-  if (!(await Course.exists({ slug }))) throw new HttpError(409, 'authoring.discardUnpublished');
+  if (!(await Course.exists({ slug }))) throw new Conflict('authoring.discardUnpublished');
   if (!(await closeDraft(slug, draft.revision, draft.baseVersion, actor.id))) throw new DraftConflict();
   await deleteUnusedUploads(context, contentOf(draft), undefined);
   await recordAudit({

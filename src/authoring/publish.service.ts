@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/audit.service';
 import { publishCourseVersion } from '../courses/course-publisher';
-import { HttpError } from '../http/errors';
+import { Conflict } from '../http/errors';
 import type { Actor } from '../access/course-access';
 import { appendDraftRevision, closeDraft } from './course-draft.model';
 import { folderAssetReader, withCheckedFolder, type AuthoringContext } from './draft-folder';
@@ -18,7 +18,7 @@ export type PublishResult =
  */
 export async function publishDraft(context: AuthoringContext, actor: Actor, slug: string): Promise<PublishResult> {
   const copy = await getWorkingCopy(actor, slug);
-  if (!copy.isDraft) throw new HttpError(409, 'authoring.nothingToPublish');
+  if (!copy.isDraft) throw new Conflict('authoring.nothingToPublish');
   const outcome = await withCheckedFolder(context, slug, copy.content, async ({ dir, result, problems }) => {
     if (!result.course) return { status: 'invalid' as const, problems };
     const published = await publishCourseVersion(result.course, 'authoring', folderAssetReader(dir));

@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import { parseForm } from '../accounts/accounts.schemas';
+
 import { requireRole } from '../accounts/auth.middleware';
-import { assertCanManageCourse, type Actor } from '../access/course-access';
+import { assertCanManageCourse } from '../access/course-access';
 import { listAuditEntries } from '../audit/audit.service';
 import { NotFound } from '../http/errors';
-import type { Locale, Translate } from '../i18n/i18n';
 import { correctCertificateName, revokeCertificate, searchCertificates, type AdminFailure } from './certificate-admin.service';
 import { adminListQuery, correctSchema, revokeSchema, serialParam } from './certificates.schemas';
 import { findCertificate } from './certificates.service';
 import { buildAdminListView, buildAdminShowView, type AdminForms } from './admin-certificates.view';
+import { actorOf, parseForm } from '../http/request';
 
 const FAILURES: Record<AdminFailure, string> = {
   not_found: 'error.404.body',
@@ -17,8 +17,6 @@ const FAILURES: Record<AdminFailure, string> = {
   same_name: 'admin.certificates.sameName',
   integrity_error: 'admin.certificates.integrityError',
 };
-
-const actorOf = (req: Request): Actor => ({ id: req.user!.id, role: req.user!.role });
 
 /**
  * /admin/certificates: list and search, one certificate with its history, revoke and correct. Admins for every
@@ -35,7 +33,7 @@ export function adminCertificatesRoutes(): Router {
     const query = adminListQuery.safeParse(req.query);
     const { q, page } = query.success ? query.data : { q: '', page: 1 };
     const result = await searchCertificates(actorOf(req), q, page);
-    res.render('certificates/admin-index', buildAdminListView(result, q, res.locals.t as Translate, res.locals.locale as Locale));
+    res.render('certificates/admin-index', buildAdminListView(result, q, res.locals.t, res.locals.locale));
   });
 
   async function renderShow(req: Request, res: Response, serial: string, forms: AdminForms = {}, status = 200): Promise<void> {
@@ -43,9 +41,7 @@ export function adminCertificatesRoutes(): Router {
     if (!doc) throw new NotFound();
     await assertCanManageCourse(actorOf(req), doc.courseSlug);
     const history = await listAuditEntries(doc.serial);
-    res
-      .status(status)
-      .render('certificates/admin-show', buildAdminShowView(doc, history, forms, res.locals.t as Translate, res.locals.locale as Locale));
+    res.status(status).render('certificates/admin-show', buildAdminShowView(doc, history, forms, res.locals.t, res.locals.locale));
   }
 
   router.get('/admin/certificates/:serial', async (req, res) => {

@@ -1,3 +1,4 @@
+import type { FormValues } from '../http/request';
 import type { AuditEntryDoc } from '../audit/audit.model';
 import type { Locale, Translate } from '../i18n/i18n';
 import { ADMIN_PAGE_SIZE } from './certificate-admin.service';
@@ -5,7 +6,7 @@ import { formatCode } from './certificate-code';
 import { formatDate, isoDate } from './certificate-format';
 import { revocationReasons, type CertificateDoc } from './certificate.model';
 
-export type FormState = { values: Record<string, string>; errors: Record<string, string> };
+export type FormState = { values: FormValues; errors: Record<string, string> };
 export type AdminForms = { notice?: 'revoked' | 'corrected'; revoke?: FormState; correct?: FormState };
 
 const listHref = (q: string, page: number) => {

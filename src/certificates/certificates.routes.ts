@@ -1,8 +1,7 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { requireRole, requireUser } from '../accounts/auth.middleware';
 import { canManageCourse } from '../access/course-access';
-import { Forbidden, HttpError, NotFound } from '../http/errors';
-import type { Locale, Translate } from '../i18n/i18n';
+import { Conflict, Forbidden, Gone, HttpError, NotFound } from '../http/errors';
 import { isRecordSignatureValid } from './certificate-signature';
 import type { CertificateDoc } from './certificate.model';
 import { certificateSettings, credentialKeys, keyRing } from './certificates.context';
@@ -24,12 +23,18 @@ const loadCertificate: RequestHandler = async (req, res, next) => {
   next();
 };
 
+/** The certificate loadCertificate put on the response; routes mount it first. */
+function loadedCertificate(res: Response): CertificateDoc {
+  if (!res.locals.certificate) throw new NotFound();
+  return res.locals.certificate;
+}
+
 /**
  * The holder may download their certificate; anyone else must be staff: an admin, or a trainer assigned to the
  * certificate's course. A revoked or replaced certificate is no longer handed out, except to staff.
  */
 const requireOwnerOrStaff: RequestHandler = (req, res, next) => {
-  const doc = res.locals.certificate as CertificateDoc;
+  const doc = loadedCertificate(res);
   if (req.user?.id !== doc.learnerId) {
     requireStaff(req, res, (error?: unknown) => {
       if (error) {
@@ -43,7 +48,7 @@ const requireOwnerOrStaff: RequestHandler = (req, res, next) => {
     });
     return;
   }
-  if (doc.status !== 'valid') throw new HttpError(410, 'certificates.gone');
+  if (doc.status !== 'valid') throw new Gone('certificates.gone');
   next();
 };
 
@@ -52,7 +57,7 @@ const requireOwnerOrStaff: RequestHandler = (req, res, next) => {
  * database that disagrees with the log's head, hands out nothing (503, logged at error level).
  */
 const requireTrustedStatus: RequestHandler = async (req, res, next) => {
-  const doc = res.locals.certificate as CertificateDoc;
+  const doc = loadedCertificate(res);
   // An altered record is refused by the handlers themselves (409).
   if (!isRecordSignatureValid(keyRing(), doc)) {
     next();
@@ -60,7 +65,7 @@ const requireTrustedStatus: RequestHandler = async (req, res, next) => {
   }
   const lookup = await checkRecordStatus(doc);
   if (!lookup.ok) throw new HttpError(503, 'certificates.integrityError');
-  if (lookup.entry && req.user?.id === doc.learnerId) throw new HttpError(410, 'certificates.gone');
+  if (lookup.entry && req.user?.id === doc.learnerId) throw new Gone('certificates.gone');
   next();
 };
 
@@ -75,13 +80,13 @@ export function certificatesRoutes(): Router {
   router.get('/certificates', requireUser, async (req, res) => {
     const certificates = await listLearnerCertificates(req.user!.id);
     res.set('Cache-Control', 'no-store');
-    res.render('certificates/index', buildLearnerCertificatesView(certificates, res.locals.t as Translate, res.locals.locale as Locale));
+    res.render('certificates/index', buildLearnerCertificatesView(certificates, res.locals.t, res.locals.locale));
   });
 
   router.get('/certificates/:serial.pdf', requireUser, loadCertificate, requireOwnerOrStaff, requireTrustedStatus, async (_req, res) => {
-    const doc = res.locals.certificate as CertificateDoc;
+    const doc = loadedCertificate(res);
     const pdf = await certificatePdf(doc);
-    if (!pdf) throw new HttpError(409, 'verify.status.invalid.body');
+    if (!pdf) throw new Conflict('verify.status.invalid.body');
     res.set({
       'Content-Type': 'application/pdf',
       'Content-Disposition': attachment(`${doc.serial}.pdf`),
@@ -99,11 +104,11 @@ export function certificatesRoutes(): Router {
     requireOwnerOrStaff,
     requireTrustedStatus,
     (_req, res) => {
-      const doc = res.locals.certificate as CertificateDoc;
+      const doc = loadedCertificate(res);
       // A credential states that the certificate holds: only for a valid one, and never for an altered record
       // (signing it would launder the alteration).
-      if (doc.status !== 'valid') throw new HttpError(410, 'certificates.gone');
-      if (!isRecordSignatureValid(keyRing(), doc)) throw new HttpError(409, 'verify.status.invalid.body');
+      if (doc.status !== 'valid') throw new Gone('certificates.gone');
+      if (!isRecordSignatureValid(keyRing(), doc)) throw new Conflict('verify.status.invalid.body');
       const jwt = signCredentialJwt(toCertificateView(doc), certificateSettings().baseUrl, credentialKeys());
       res.set({
         'Content-Type': 'application/jwt',

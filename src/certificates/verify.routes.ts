@@ -1,7 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { FixedWindowLimiter, limitByIp } from '../http/rate-limit';
-import type { Locale, Translate } from '../i18n/i18n';
 import { formatCode, parseCode } from './certificate-code';
 import { certificateSettings, credentialKeys, keyRing } from './certificates.context';
 import { rsaJwk } from './credential-keys';
@@ -10,10 +9,9 @@ import { STATUS_LIST_PATTERN, statusListJwt } from './status-list.service';
 import { buildVerificationView, verificationJson, type VerifyOutcome } from './certificates.view';
 import { publicJwks } from './signing-keys';
 import { verifyCode, verifyPdfFile, type FileVerdict } from './verification.service';
+import { wantsJson } from '../http/request';
 
 export const MAX_PDF_BYTES = 5 * 1024 * 1024;
-
-const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 
 /** Verdicts change (revocation) and name people: never cached, never indexed by search engines. */
 function privateVerdict(res: Response): void {
@@ -23,7 +21,7 @@ function privateVerdict(res: Response): void {
 type FormState = { status?: number; code?: string; codeError?: string; uploadError?: string };
 
 function renderForm(req: Request, res: Response, state: FormState = {}): void {
-  const t = res.locals.t as Translate;
+  const t = res.locals.t;
   privateVerdict(res);
   const status = state.status ?? 200;
   if (wantsJson(req)) {
@@ -54,7 +52,7 @@ function renderVerdict(req: Request, res: Response, outcome: VerifyOutcome, file
     res.status(status).json(file ? { ...verificationJson(outcome), file } : verificationJson(outcome));
     return;
   }
-  res.status(status).render('verify/result', buildVerificationView(outcome, res.locals.t as Translate, res.locals.locale as Locale, file));
+  res.status(status).render('verify/result', buildVerificationView(outcome, res.locals.t, res.locals.locale, file));
 }
 
 const upload = multer({

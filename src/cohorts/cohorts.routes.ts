@@ -6,6 +6,7 @@ import { BadRequest, NotFound } from '../http/errors';
 import { FixedWindowLimiter, limitByIp } from '../http/rate-limit';
 import type { Locale } from '../i18n/i18n';
 import { failedMessagesForCohort } from '../mail/outbox.service';
+import { readinessCheckOf } from '../readiness/readiness-store';
 import { csvDocument } from '../reports/report-csv';
 import {
   acceptInvitation,
@@ -115,7 +116,12 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
     const query = rosterQuery.safeParse(req.query);
     if (!query.success) throw new BadRequest('cohorts.roster.badSort');
     const cohort = await requireManagedCohort(actorOf(req), id);
-    const [roster, link, failed] = await Promise.all([buildRoster(cohort), currentJoinLink(cohort), failedMessagesForCohort(id, 20)]);
+    const [roster, link, failed, check] = await Promise.all([
+      buildRoster(cohort),
+      currentJoinLink(cohort),
+      failedMessagesForCohort(id, 20),
+      readinessCheckOf(req.app),
+    ]);
     roster.rows = sortRoster(roster.rows, query.data.sort ?? 'name', query.data.dir ?? 'asc');
     const notice = typeof req.query.done === 'string' ? req.query.done : undefined;
     const count = typeof req.query.count === 'string' && /^\d{1,4}$/.test(req.query.count) ? Number(req.query.count) : 0;
@@ -129,6 +135,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
         notice,
         count,
         failed,
+        levelLabels: new Map((check?.levels ?? []).map((level) => [level.id, level.label[langOf(res)]])),
         baseUrl: accounts.config.baseUrl,
         lang: langOf(res),
         t: res.locals.t,

@@ -2,6 +2,7 @@ import type { CourseDoc } from './course.model';
 import { publishedCourseHead, publishedCourseHeads } from './course-directory';
 import { CourseAsset } from './course-asset.model';
 import { CourseVersion, type CourseVersionDoc } from './course-version.model';
+import { LruCache } from '../lru-cache';
 
 export type CatalogueEntry = Pick<CourseDoc, 'slug' | 'title' | 'summary' | 'level' | 'minutes' | 'moduleCount'>;
 
@@ -11,8 +12,7 @@ export async function listPublishedCourses(): Promise<CatalogueEntry[]> {
 }
 
 // Versions are immutable, so a version read once can be served from memory for as long as it is kept.
-const versionCache = new Map<string, CourseVersionDoc>();
-const VERSION_CACHE_LIMIT = 100;
+const versionCache = new LruCache<CourseVersionDoc>(100);
 
 // The key includes the content hash, so a restored or re-seeded database can never be served stale content.
 async function loadVersion(slug: string, version: number, contentHash?: string): Promise<CourseVersionDoc | undefined> {
@@ -21,7 +21,6 @@ async function loadVersion(slug: string, version: number, contentHash?: string):
   if (cached) return cached;
   const doc = await CourseVersion.findOne({ courseSlug: slug, version }, { _id: 0, __v: 0 }).lean<CourseVersionDoc>();
   if (!doc || (contentHash && doc.contentHash !== contentHash)) return undefined;
-  if (versionCache.size >= VERSION_CACHE_LIMIT) versionCache.delete(versionCache.keys().next().value as string);
   versionCache.set(key, doc);
   return doc;
 }

@@ -5,6 +5,7 @@ import type { GlossaryEntry, Lang } from './course-types';
 import { calloutKinds, createCourseMarkdown, installLinkGuard, type CalloutKind, type GlossaryTermMeta } from './markdown-plugins';
 import { sanitizeBlockOptions, sanitizeInlineOptions } from './markdown-sanitize';
 import { sectionSlug, type ModuleSection } from './module-sections';
+import { LruCache } from '../lru-cache';
 
 export type RenderReference = { id: string; title: string; url?: string };
 
@@ -159,20 +160,14 @@ function renderReferences(ctx: RenderContext): string {
   return `<section class="references"><h2 id="references">${labels[ctx.lang].references}</h2><ol>${items.join('')}</ol></section>\n`;
 }
 
-/** A small LRU: a Map iterates in insertion order, so re-inserting on a hit keeps recent entries at the end. */
-const cacheLimit = 500;
-const cache = new Map<string, string>();
+/** Rendered HTML by a hash of its input: rendering and sanitising dominate a module page's CPU. */
+const cache = new LruCache<string>(500);
 
 function cached(key: string, render: () => string): string {
   const hit = cache.get(key);
-  if (hit !== undefined) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
+  if (hit !== undefined) return hit;
   const html = render();
   cache.set(key, html);
-  if (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
   return html;
 }
 
@@ -192,5 +187,5 @@ export function renderInlineMarkdown(text: string): string {
 
 /** Entries currently cached (for tests and diagnostics). */
 export function renderCacheSize(): number {
-  return cache.size;
+  return cache.count;
 }

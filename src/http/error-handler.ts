@@ -2,8 +2,10 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseOutage } from '../db/connection';
 import { translator } from '../i18n/i18n';
 import { HttpError, NotFound } from './errors';
+import { wantsJson } from './request';
 
-const renderedStatuses = new Set([400, 403, 404, 413, 415, 429, 500, 503]);
+/** Statuses with their own title and message; any other 4xx reads as 400, any other 5xx as 500. */
+const knownStatuses = new Set([400, 401, 403, 404, 409, 410, 413, 414, 415, 422, 429, 500, 503]);
 
 /** Final 404 for anything no route answered. */
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
@@ -30,18 +32,20 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     res.destroy();
     return;
   }
-  const page = renderedStatuses.has(status) ? status : status >= 500 ? 500 : 400;
+  const known = knownStatuses.has(status) ? status : status >= 500 ? 500 : 400;
   if (!res.locals.t) {
     // The error happened before the locale middleware ran: render in English with an empty switcher.
     Object.assign(res.locals, { t: translator('en'), locale: 'en', htmlLang: 'en', languageLinks: [], currentPath: req.path });
   }
-  const t = res.locals.t as (key: string) => string;
-  const message = error instanceof HttpError && status < 500 ? t(error.message) : t(`error.${page}.body`);
+  const t = res.locals.t;
+  const ownMessage = error instanceof HttpError && status < 500;
+  const message = ownMessage ? t(error.message, error.params) : t(`error.${known}.body`);
+  const title = t(ownMessage && error.titleKey ? error.titleKey : `error.${known}.title`);
   if (status === 503) res.set('Retry-After', '10');
   res.status(status);
-  if (req.accepts(['html', 'json']) === 'json') {
+  if (wantsJson(req)) {
     res.json({ error: { status, message, requestId: req.id } });
     return;
   }
-  res.render(`errors/${page}`, { status, message, requestId: req.id, title: t(`error.${page}.title`) });
+  res.render('errors/error', { status, message, requestId: req.id, title, backHref: res.locals.backHref });
 };

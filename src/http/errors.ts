@@ -1,9 +1,15 @@
-/** An error that maps to an HTTP status; its message is safe to show to the user (an i18n key or plain text). */
+type MessageParams = Record<string, string | number>;
+
+/**
+ * An error that maps to an HTTP status. Its message is an i18n key (or plain text) safe to show to the user, with
+ * the parameters the message needs; `titleKey` names the page title when the status's own title is too generic.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly details?: Record<string, unknown>,
+    readonly params: MessageParams = {},
+    readonly titleKey?: string,
   ) {
     super(message);
     this.name = new.target.name;
@@ -11,12 +17,12 @@ export class HttpError extends Error {
 }
 
 export class BadRequest extends HttpError {
-  constructor(message = 'error.400.body', details?: Record<string, unknown>) {
-    super(400, message, details);
+  constructor(message = 'error.400.body', params?: MessageParams) {
+    super(400, message, params);
   }
 }
 export class Unauthorized extends HttpError {
-  constructor(message = 'error.403.body') {
+  constructor(message = 'error.401.body') {
     super(401, message);
   }
 }
@@ -30,14 +36,27 @@ export class NotFound extends HttpError {
     super(404, message);
   }
 }
-export class PayloadTooLarge extends HttpError {
-  constructor(message = 'error.413.body') {
-    super(413, message);
+/** The request clashes with the current state (stale form, name taken, nothing to publish). */
+export class Conflict extends HttpError {
+  constructor(message = 'error.409.body', params?: MessageParams) {
+    super(409, message, params);
   }
 }
-export class UnsupportedMediaType extends HttpError {
-  constructor(message = 'error.415.body') {
-    super(415, message);
+/** The thing existed and is withdrawn for good (a revoked certificate's file). */
+export class Gone extends HttpError {
+  constructor(message = 'error.410.body') {
+    super(410, message);
+  }
+}
+export class UriTooLong extends HttpError {
+  constructor(message = 'error.414.body') {
+    super(414, message);
+  }
+}
+/** Well-formed, but refused by a rule (an unknown user, a zip laid out wrongly). */
+export class Unprocessable extends HttpError {
+  constructor(message = 'error.422.body', params?: MessageParams) {
+    super(422, message, params);
   }
 }
 export class TooManyRequests extends HttpError {

@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from './errors';
+import { UriTooLong } from './errors';
 
 /** Longest URL (path and query string) the app accepts; no page of ours needs more. */
 export const MAX_URL_LENGTH = 2048;
 
 /** Answers 414 to over-long URLs before any routing or parsing work is done on them. */
 export const limitUrlLength: RequestHandler = (req, _res, next) => {
-  next(req.originalUrl.length > MAX_URL_LENGTH ? new HttpError(414, 'error.414.body') : undefined);
+  next(req.originalUrl.length > MAX_URL_LENGTH ? new UriTooLong('error.414.body') : undefined);
 };

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { requireUser } from '../accounts/auth.middleware';
 import { BadRequest, NotFound } from '../http/errors';
 import type { Lang } from '../courses/course-types';
@@ -8,10 +8,9 @@ import { attemptField, courseParams, moduleParams, newSubmissionKey, timeBody } 
 import { buildQuizResultView, buildQuizView, quizResultJson } from './learning.view';
 import { quizGrantRouter } from './quiz-grant.routes';
 import { findQuiz, openQuiz, submitQuizAttempt } from './quiz.service';
+import { wantsJson } from '../http/request';
 
 export const learningRouter = Router();
-
-const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 // Trainers' "one more attempt" (under /reports, where staff find a learner's progress).
 learningRouter.use(quizGrantRouter);
 

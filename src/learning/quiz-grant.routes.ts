@@ -1,11 +1,11 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import type { Actor } from '../access/course-access';
 import { requireRole } from '../accounts/auth.middleware';
 import { NotFound } from '../http/errors';
 import type { Translate } from '../i18n/i18n';
 import { slugParam } from './learning.schemas';
 import { grantQuizAttempt, learnerQuizAttempts } from './quiz-grant.service';
+import { actorOf, wantsJson } from '../http/request';
 
 /** Trainers' page of one learner's quiz attempts in a course, and the "one more attempt" action. */
 export const quizGrantRouter = Router();
@@ -16,8 +16,6 @@ const notices = { granted: 'quiz.grant.done', already: 'quiz.grant.already', unl
 const noticeQuery = z.object({ notice: z.enum(['granted', 'already', 'unlimited']).optional() });
 
 const staffOnly = requireRole('trainer', 'admin');
-const actorOf = (req: Request): Actor => ({ id: req.user!.id, role: req.user!.role });
-const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 
 function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
   const result = schema.safeParse(value);

@@ -11,6 +11,7 @@ import { readinessCheckOf } from './readiness-store';
 import type { ReadinessCheck } from './readiness-types';
 import { progressSince, resultHistory, saveResult, type PendingResult } from './readiness.service';
 import { buildFormView, buildResultView, formatDay, type ResultSource } from './readiness.view';
+import { wantsJson } from '../http/request';
 
 const ATTEMPT_KEY = /^[A-Za-z0-9_-]{16,64}$/;
 const newAttemptKey = () => randomBytes(18).toString('base64url');
@@ -65,7 +66,7 @@ export function readinessRouter(): Router {
     const { answers, missing, unknown } = readAnswers(check, body);
     if (missing.length > 0 || unknown.length > 0) {
       const view = buildFormView(check, lang, t, { submissionKey: key, answers, missing, unknown });
-      if (req.accepts(['html', 'json']) === 'json') {
+      if (wantsJson(req)) {
         res.status(422).json({
           error: { status: 422, message: t('readiness.errorsTitle'), details: view.errors.map((error) => error.text), missing, unknown },
         });

@@ -2,9 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../accounts/auth.middleware';
-import type { Actor } from '../access/course-access';
-import { NotFound, ServiceUnavailable } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
+import { ServiceUnavailable } from '../http/errors';
 import { CSV_BOM, csvDocument, csvLine } from './report-csv';
 import type { LearnerRow } from './report-types';
 import {
@@ -24,13 +22,13 @@ import {
   getLearnerDetail,
   getLearnerPage,
   getLearnerRows,
-  invalidQuery,
   listReportCourses,
   openCourseReport,
   requestReportRefresh,
   type ReportOptions,
 } from './reports.service';
 import { buildCourseReportView, buildIndexView, buildLearnerView, buildLearnersView } from './reports.view';
+import { actorOf, parseParams, parseQuery } from '../http/request';
 
 export const reportsRouter = Router();
 
@@ -38,35 +36,19 @@ export const reportsRouter = Router();
 const FIRST_BUILD_WAIT_MS = 4000;
 
 const staffOnly = requireRole('trainer', 'admin');
-const actorOf = (req: Request): Actor => ({ id: req.user!.id, role: req.user!.role });
 const optionsFor = (req: Request): ReportOptions => ({
   waitMs: FIRST_BUILD_WAIT_MS,
-  maxAgeMs: req.app.locals.reportMaxAgeMs as number,
+  maxAgeMs: req.app.locals.reportMaxAgeMs,
   onBackgroundError: (error) => req.log.error({ err: error }, 'report snapshot build failed'),
 });
 const context = (res: Response) => ({
-  lang: res.locals.contentLang as 'en' | 'zh',
-  t: res.locals.t as Translate,
-  locale: res.locals.locale as string,
+  lang: res.locals.contentLang,
+  t: res.locals.t,
+  locale: res.locals.locale,
 });
 
-function parseParams<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new NotFound();
-  return result.data;
-}
-
-function parseQuery<T>(
-  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
-  value: unknown,
-): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw invalidQuery(result.error.issues);
-  return result.data;
-}
-
 function renderPreparing(res: Response): void {
-  res.status(202).render('reports/preparing', { title: (res.locals.t as Translate)('reports.preparing.title') });
+  res.status(202).render('reports/preparing', { title: res.locals.t('reports.preparing.title') });
 }
 
 function sendCsv(res: Response, filename: string, table: Table): void {

@@ -1,6 +1,6 @@
 import { assertCanManageCourse, managedCourseSlugs, type Actor } from '../access/course-access';
 import { Course, type Bilingual } from '../courses/course.model';
-import { BadRequest, Forbidden, NotFound } from '../http/errors';
+import { Forbidden, NotFound } from '../http/errors';
 import { allLearnerRows, findLearnerDetail, findLearnerPage, type LearnerFilters, type LearnerPage } from './learner-table';
 import { isRefreshing, loadSnapshot, refreshReports, type SnapshotState } from './report-build';
 import { readHead, SnapshotGone, type LoadedSnapshot } from './report-store';
@@ -112,10 +112,4 @@ export function getLearnerDetail(actor: Actor, courseSlug: string, learnerId: st
     if (!detail) throw new NotFound('reports.learner.notFound');
     return { detail };
   });
-}
-
-/** The error for an invalid report query: the message key of its first problem. */
-export function invalidQuery(issues: { message: string }[]): BadRequest {
-  const key = issues[0]?.message;
-  return new BadRequest(key?.startsWith('reports.') ? key : 'error.400.body');
 }

@@ -1,17 +1,12 @@
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { HttpError } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
 import { megabytes } from './upload-limits';
 
 /** An upload refused with a status (400, 413, 415, 422) and a message key whose parameters say what and how much. */
 export class UploadRejected extends HttpError {
-  constructor(
-    status: number,
-    message: string,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(status, message, params);
+  constructor(status: number, message: string, params: Record<string, string | number> = {}) {
+    super(status, message, params, 'uploads.rejectedTitle');
   }
 }
 
@@ -103,23 +98,3 @@ function refuseUnread(req: Request, declared: number, respond: () => void): void
 export function uploadedFiles(req: Request): Express.Multer.File[] {
   return Array.isArray(req.files) ? req.files : [];
 }
-
-/** Renders refused uploads (and their JSON twin) with the message in the user's language; other errors pass on. */
-export const uploadErrorHandler: ErrorRequestHandler = (error, req, res, next) => {
-  if (!(error instanceof UploadRejected)) {
-    next(error);
-    return;
-  }
-  const t = res.locals.t as Translate;
-  const message = t(error.message, error.params);
-  res.status(error.status);
-  if (req.accepts(['html', 'json']) === 'json') {
-    res.json({ error: { status: error.status, message } });
-    return;
-  }
-  res.render('author/upload-error', {
-    title: t('uploads.rejectedTitle'),
-    message,
-    backHref: typeof res.locals.backHref === 'string' ? res.locals.backHref : '/author',
-  });
-};
