@@ -47,8 +47,11 @@ export function parseMail(raw: string): ReceivedMail {
   };
 }
 
-/** Starts an SMTP server on 127.0.0.1:`port` (0: any free port) that accepts everything, without TLS or auth. */
-export async function startSmtpSink(port = 0): Promise<SmtpSink> {
+/**
+ * Starts an SMTP server on 127.0.0.1:`port` (0: any free port) that accepts everything, without TLS or auth;
+ * `delayMs` holds each message that long before accepting it (a slow server, so that concurrent senders overlap).
+ */
+export async function startSmtpSink(port = 0, delayMs = 0): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -58,8 +61,10 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push(parseMail(Buffer.concat(chunks).toString('binary')));
-        callback();
+        setTimeout(() => {
+          received.push(parseMail(Buffer.concat(chunks).toString('binary')));
+          callback();
+        }, delayMs);
       });
     },
   });
