@@ -29,7 +29,14 @@ export function describeFailure(error: unknown, smtpUrl: string | undefined): st
   text = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@\s/]*@/gi, '$1***@');
   if (smtpUrl) {
     const url = new URL(smtpUrl);
-    for (const secret of [url.username, url.password, decodeURIComponent(url.password), decodeURIComponent(url.username)]) {
+    const decoded = (part: string) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    };
+    for (const secret of [url.username, url.password, decoded(url.password), decoded(url.username)]) {
       if (secret.length >= 3) text = text.split(secret).join('***');
     }
   }
