@@ -16,10 +16,16 @@ export function writeFixtureCourse(options: {
   title?: { en: string; zh: string };
   /** A courses folder to add this course to (several fixture courses in one import); default a new folder. */
   root?: string;
+  /** Files written to the course's assets/ folder (attachments; any file there is imported). */
+  assets?: Record<string, string | Buffer>;
 }): string {
   const root = options.root ?? mkdtempSync(path.join(os.tmpdir(), 'pa-fixture-courses-'));
   const dir = path.join(root, options.slug);
   mkdirSync(dir);
+  if (options.assets) {
+    mkdirSync(path.join(dir, 'assets'));
+    for (const [name, data] of Object.entries(options.assets)) writeFileSync(path.join(dir, 'assets', name), data);
+  }
   writeFileSync(
     path.join(dir, 'course.yaml'),
     [
@@ -91,6 +97,34 @@ export const CERTIFICATE_COURSE = {
 /** Writes CERTIFICATE_COURSE (two modules with quizzes) and returns its courses folder. */
 export function writeCertificateCourse(): string {
   return writeFixtureCourse({ slug: CERTIFICATE_COURSE.slug, modules: 2, title: { ...CERTIFICATE_COURSE.title } });
+}
+
+/** The courses of writeFixtureCourseSet(), in slug order, with their module counts. */
+export const FIXTURE_SET = [
+  { slug: 'fixture-alpha', modules: 4, title: { en: 'Alpha fixture course', zh: '甲测试课程' } },
+  { slug: 'fixture-beta', modules: 3, title: { en: 'Beta fixture course', zh: '乙测试课程' } },
+  { slug: 'fixture-gamma', modules: 2, title: { en: 'Gamma fixture course', zh: '丙测试课程' } },
+] as const;
+/** The attachment of fixture-alpha (a CSV, served as a download). */
+export const FIXTURE_ATTACHMENT = { name: 'bid-checklist.csv', text: 'item,done\nsigned offer,no\nprice schedule,no\n' };
+
+/**
+ * A courses folder of three small fixture courses (FIXTURE_SET; fixture-alpha has FIXTURE_ATTACHMENT, fixture-gamma
+ * has no quizzes), for the tests that import "a few courses" and must not depend on the shipped content.
+ */
+export function writeFixtureCourseSet(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'pa-fixture-set-'));
+  for (const course of FIXTURE_SET) {
+    writeFixtureCourse({
+      slug: course.slug,
+      modules: course.modules,
+      title: { ...course.title },
+      root,
+      quizzes: course.slug !== 'fixture-gamma',
+      ...(course.slug === 'fixture-alpha' ? { assets: { [FIXTURE_ATTACHMENT.name]: FIXTURE_ATTACHMENT.text } } : {}),
+    });
+  }
+  return root;
 }
 
 /** The slugs of the courses shipped in courses/, sorted (tests that import the real content count from this). */
