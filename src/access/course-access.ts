@@ -5,6 +5,11 @@ import { isDuplicateKey } from '../db/duplicate-key';
 
 export type Actor = { id: string; role: 'learner' | 'trainer' | 'admin' };
 
+/** Admin-only services check here as well as in the route, so a new caller cannot forget. */
+export function assertAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new Forbidden();
+}
+
 /** True when the actor may edit the course and read its reports: admins always, trainers when assigned. */
 export async function canManageCourse(actor: Actor | undefined, courseSlug: string): Promise<boolean> {
   if (!actor) return false;

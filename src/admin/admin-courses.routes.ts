@@ -1,73 +1,59 @@
 import { Router, type Response } from 'express';
 import { importCourseZip } from '../authoring/course-zip.service';
 import type { AuthoringContext } from '../authoring/draft-folder';
-import { slugOf } from '../authoring/author-request';
 
-import { ImportReport } from '../courses/import-report.model';
 import { HttpError, NotFound } from '../http/errors';
+import { listImportReports } from './import-reports.service';
+import { courseStaffView, importReportsView } from './admin.view';
 import { acceptFiles, uploadedFiles } from '../uploads/upload.middleware';
 import { uploadLimits } from '../uploads/upload-limits';
-import { assignSchema, importSchema } from './admin.schemas';
+import { assignSchema, courseParams, importSchema, staffParams } from './admin.schemas';
 import { assignTrainerByEmail, listCourseStaff, unassignTrainerFromCourse } from './staff.service';
-import { actorOf, wantsJson } from '../http/request';
+import { actorOf, parseForm, parseParams, wantsJson } from '../http/request';
 
 /** Course staff (assigning trainers), the importer's problems, and importing a course zip. */
 export function adminCourseRoutes(context: AuthoringContext): Router {
   const router = Router();
 
   const renderCourses = async (res: Response, failure?: { slug: string; message: string; email: string }, status = 200) => {
-    const lang = res.locals.contentLang;
-    const rows = await listCourseStaff(actorOf(res.req));
+    const notice = res.req.query.notice;
     res.status(status).render('admin/courses', {
       title: res.locals.t('admin.courses.title'),
       failure,
-      notice:
-        res.req.query.notice === 'assigned' || res.req.query.notice === 'unassigned' ? `admin.notice.${res.req.query.notice}` : undefined,
-      courses: rows.map((row) => ({
-        slug: row.slug,
-        title: row.title[lang] || row.slug,
-        assignAction: `/admin/courses/${row.slug}/staff`,
-        trainers: row.trainers.map((trainer) => ({ ...trainer, removeAction: `/admin/courses/${row.slug}/staff/${trainer.id}/delete` })),
-      })),
+      notice: notice === 'assigned' || notice === 'unassigned' ? `admin.notice.${notice}` : undefined,
+      courses: courseStaffView(await listCourseStaff(actorOf(res.req)), res.locals.contentLang),
     });
   };
 
   router.get('/admin/courses', async (_req, res) => renderCourses(res));
 
   router.post('/admin/courses/:slug/staff', async (req, res) => {
-    const slug = slugOf(req);
-    const parsed = assignSchema.safeParse(req.body);
-    const email =
-      typeof (req.body as Record<string, unknown>).email === 'string'
-        ? String((req.body as Record<string, unknown>).email).slice(0, 254)
-        : '';
-    if (!parsed.success) return renderCourses(res, { slug, message: res.locals.t('admin.staff.emailInvalid'), email }, 422);
+    const { slug } = parseParams(courseParams, req.params);
+    const form = parseForm(assignSchema, req.body);
+    if (!form.ok) {
+      const typed = typeof form.values.email === 'string' ? form.values.email.slice(0, 254) : '';
+      return renderCourses(res, { slug, message: res.locals.t(form.errors.email ?? 'admin.staff.emailInvalid'), email: typed }, 422);
+    }
     try {
-      await assignTrainerByEmail(actorOf(req), slug, parsed.data.email);
+      await assignTrainerByEmail(actorOf(req), slug, form.data.email);
     } catch (error) {
       if (error instanceof HttpError && error.status === 422)
-        return renderCourses(res, { slug, message: res.locals.t(error.message), email }, 422);
+        return renderCourses(res, { slug, message: res.locals.t(error.message), email: form.data.email }, 422);
       throw error;
     }
     res.redirect(303, '/admin/courses?notice=assigned');
   });
 
   router.post('/admin/courses/:slug/staff/:userId/delete', async (req, res) => {
-    const userId = String(req.params.userId);
-    if (!/^[a-f0-9]{24}$/.test(userId)) throw new NotFound();
-    await unassignTrainerFromCourse(actorOf(req), slugOf(req), userId);
+    const { slug, userId } = parseParams(staffParams, req.params);
+    await unassignTrainerFromCourse(actorOf(req), slug, userId);
     res.redirect(303, '/admin/courses?notice=unassigned');
   });
 
-  router.get('/admin/imports', async (_req, res) => {
-    const reports = await ImportReport.find({}, { _id: 0 }).sort({ courseSlug: 1 }).lean();
+  router.get('/admin/imports', async (req, res) => {
     res.render('admin/imports', {
       title: res.locals.t('admin.imports.title'),
-      reports: reports.map((report) => ({
-        slug: report.courseSlug,
-        checkedAt: report.checkedAt.toISOString().replace('T', ' ').slice(0, 16),
-        problems: report.problems.map((p) => `${p.file}:${p.line}: ${p.message}`),
-      })),
+      reports: importReportsView(await listImportReports(actorOf(req))),
     });
   });
 
@@ -87,8 +73,8 @@ export function adminCourseRoutes(context: AuthoringContext): Router {
     },
     acceptFiles({ field: 'zip', maxFiles: 1, maxFileBytes: uploadLimits.zipFileBytes, maxRequestBytes: uploadLimits.zipFileBytes }),
     async (req, res) => {
-      const parsed = importSchema.safeParse(req.body);
-      const mode = parsed.success ? parsed.data.mode : 'draft';
+      const form = parseForm(importSchema, req.body);
+      const mode = form.ok ? form.data.mode : 'draft';
       const [file] = uploadedFiles(req);
       if (!file) throw new NotFound();
       const result = await importCourseZip(context, actorOf(req), file.buffer, mode);

@@ -1,8 +1,7 @@
 import { Types } from 'mongoose';
 import { User } from '../accounts/user.model';
 import { AuditEntry, type AuditEntryDoc } from '../audit/audit.model';
-import type { Actor } from '../access/course-access';
-import { Forbidden } from '../http/errors';
+import { assertAdmin, type Actor } from '../access/course-access';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -13,7 +12,7 @@ export async function listAuditLog(
   actor: Actor,
   input: { page: number; action?: string },
 ): Promise<{ entries: AuditRow[]; page: number; pageCount: number; actions: string[] }> {
-  if (actor.role !== 'admin') throw new Forbidden();
+  assertAdmin(actor);
   const filter = input.action ? { action: input.action } : {};
   const [total, actions] = await Promise.all([AuditEntry.countDocuments(filter), AuditEntry.distinct('action')]);
   const pageCount = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));

@@ -1,18 +1,14 @@
 import { Types } from 'mongoose';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
-import { assignTrainer, unassignTrainer, type Actor } from '../access/course-access';
+import { assertAdmin, assignTrainer, unassignTrainer, type Actor } from '../access/course-access';
 import { findDraft, listOpenDrafts } from '../authoring/course-draft.model';
 import { CourseStaff } from '../access/course-staff.model';
 import { Course } from '../courses/course.model';
 import type { Bilingual } from '../courses/course-types';
-import { Forbidden, NotFound, Unprocessable } from '../http/errors';
+import { NotFound, Unprocessable } from '../http/errors';
 
 export type StaffRow = { slug: string; title: Bilingual; trainers: { id: string; name: string; email: string; role: string }[] };
-
-function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new Forbidden();
-}
 
 /** Every course (published or draft only) with the people assigned to it. */
 export async function listCourseStaff(actor: Actor): Promise<StaffRow[]> {

@@ -2,8 +2,8 @@ import { destroyUserSessions } from '../accounts/session.model';
 import { Types } from 'mongoose';
 import { User, type Role } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
-import type { Actor } from '../access/course-access';
-import { Conflict, Forbidden, NotFound } from '../http/errors';
+import { assertAdmin, type Actor } from '../access/course-access';
+import { Conflict, NotFound } from '../http/errors';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -11,10 +11,6 @@ export type UserRow = { id: string; name: string; email: string; role: Role; cre
 export type UserPage = { users: UserRow[]; page: number; pageCount: number; total: number };
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new Forbidden();
-}
 
 /** Users whose name or email contains `query` (case-insensitive), by email, one page at a time. */
 export async function listUsers(actor: Actor, input: { query: string; page: number }): Promise<UserPage> {
