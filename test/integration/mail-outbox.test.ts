@@ -6,7 +6,7 @@
 import mongoose from 'mongoose';
 import type { Express } from 'express';
 import { buildApp } from '../../src/app';
-import { connectDatabase, type DatabaseConnection } from '../../src/db/connection';
+import { connectDatabase, databaseCommandCounts, type DatabaseConnection } from '../../src/db/connection';
 import { findFreePort } from '../../src/db/embedded-server';
 import { createLogger } from '../../src/logger';
 import { createMailSystem, type MailSystem } from '../../src/mail/mail.setup';
@@ -41,7 +41,7 @@ describe('mail outbox with a real SMTP server', () => {
 
   beforeAll(async () => {
     const dbName = testDatabaseName('mail_outbox');
-    connection = await connectDatabase(testDatabaseUri(), dbName, { postgresUrl: process.env.TEST_POSTGRES_URL });
+    connection = await connectDatabase(testDatabaseUri(), dbName, { postgresUrl: process.env.TEST_POSTGRES_URL, countCommands: true });
     port = await findFreePort();
     config = testConfig({
       TRUST_PROXY: 'true',
@@ -167,6 +167,22 @@ describe('mail outbox with a real SMTP server', () => {
     ]);
     expect(attempts[0]?.error).toContain('stopped before finishing');
     expect((await mailTo('crashed.worker@example.org')).subject).toBe('Lease test');
+    mail.worker.start();
+  });
+
+  it('round trips: storing a message costs 2 database commands, delivering it 5, plus one read per batch', async () => {
+    await mail.worker.stop();
+    mail = createMailSystem(config, createLogger({ level: 'silent' }));
+    const sealer = createSealer(config.sessionSecret);
+    const start = databaseCommandCounts().total;
+    for (let i = 0; i < 5; i += 1)
+      await enqueueMail({ to: `count${i}@example.org`, subject: `Count ${i}`, text: 'body', lang: 'en' }, sealer);
+    const stored = databaseCommandCounts().total;
+    expect(await mail.worker.runPass()).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
+    const delivered = databaseCommandCounts().total;
+    console.log(`mail outbox: 5 messages stored in ${stored - start} commands, delivered in ${delivered - stored}`);
+    expect(stored - start).toBe(10);
+    expect(delivered - stored).toBe(1 + 5 * 5);
     mail.worker.start();
   });
 
