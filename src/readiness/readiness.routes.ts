@@ -40,6 +40,15 @@ async function currentResult(req: Request, check: ReadinessCheck): Promise<(Resu
   };
 }
 
+/**
+ * Writes the session before a redirect: express-session's own save at the end of the response can land after the
+ * browser has followed the redirect, which would then read the old session (the result page showing a result as
+ * still unsaved: found by the browser journey).
+ */
+function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error: unknown) => (error ? reject(error) : resolve())));
+}
+
 /** The readiness check: open to everyone; results kept for signed-in learners, in the session for visitors. */
 export function readinessRouter(): Router {
   const router = Router();
@@ -77,7 +86,10 @@ export function readinessRouter(): Router {
     }
     const pending: PendingResult = { attemptKey: key, takenAt: Date.now(), answers };
     if (req.user) await saveResult(req.user.id, check, pending);
-    else req.session.readinessPending = pending;
+    else {
+      req.session.readinessPending = pending;
+      await saveSession(req);
+    }
     res.redirect(303, '/readiness/result');
   });
 
@@ -118,6 +130,7 @@ export function readinessRouter(): Router {
     if (!pending) return res.redirect(303, '/readiness/result');
     await saveResult(req.user.id, check, pending);
     delete req.session.readinessPending;
+    await saveSession(req);
     res.redirect(303, '/readiness/result?saved=1');
   });
 

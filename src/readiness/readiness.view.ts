@@ -71,6 +71,12 @@ export async function moduleLinks(links: ModuleLink[], lang: Lang, t: Translate)
   );
 }
 
+function toneOf(check: ReadinessCheck, levelId: string): 'passed' | 'on-the-way' | '' {
+  const index = check.levels.findIndex((level) => level.id === levelId);
+  if (index === 0) return 'passed';
+  return index === check.levels.length - 1 ? '' : 'on-the-way';
+}
+
 export type ResultSource = { score: ReadinessScore; takenAt: Date; progress?: Map<string, number | null> };
 
 function changeText(t: Translate, change: number | null | undefined, hasPrevious: boolean): string {
@@ -90,7 +96,8 @@ export async function buildResultView(check: ReadinessCheck, source: ResultSourc
   return {
     title: t('readiness.result.title'),
     takenAt: t('readiness.result.takenAt', { date: formatDay(source.takenAt, locale) }),
-    level: { id: level.id, label: level.label[lang], summary: level.summary[lang] },
+    // The banner's colour: the top level reads as a pass, the bottom one as not yet, any between as on the way.
+    level: { id: level.id, label: level.label[lang], summary: level.summary[lang], tone: toneOf(check, level.id) },
     overall: score.overall,
     showChange: hasPrevious,
     areas: score.areas.map((area) => ({
