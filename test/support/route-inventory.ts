@@ -20,6 +20,7 @@ import { ACTORS, type Actor, type SecurityFixtures } from './security-fixtures';
 import { mailRoutes } from './route-inventory-mail';
 import { cohortsRoutes } from './route-inventory-cohorts';
 import { readinessRoutes } from './route-inventory-readiness';
+import { quizRoutes } from './route-inventory-quiz';
 
 export type Expectation = 'allowed' | 'login' | 'forbidden' | 'notfound' | number;
 export type ActorExpectations = Record<Actor, Expectation>;
@@ -537,6 +538,7 @@ export const ROUTES: RouteCase[] = [
   ...cohortsRoutes,
   ...readinessRoutes,
   ...mailRoutes,
+  ...quizRoutes,
 ];
 
 export const routeKey = (route: { method: string; pattern: string }) => `${route.method} ${route.pattern}`;
