@@ -2,6 +2,7 @@ import type { CourseVersionDoc, StoredModule } from './course-version.model';
 import type { Lang } from './course-types';
 import { renderModuleHtml } from './markdown';
 import { sectionIdsOf } from './section-anchors';
+import { buildModuleNav } from './module-nav.view';
 import type { LearnerCourseState } from '../learning/learning.service';
 
 const courseHref = (slug: string) => `/courses/${encodeURIComponent(slug)}`;
@@ -89,6 +90,7 @@ export function buildModuleView(course: CourseVersionDoc, moduleSlug: string, la
       isQuizPassed: state.passedQuizzes.has(module.slug),
     },
     learner: learnerView(course, state),
+    moduleNav: buildModuleNav(course, module.slug, lang, state),
     previous: previous ? moduleLink(course, previous, lang) : undefined,
     next: next ? moduleLink(course, next, lang) : undefined,
   };

@@ -56,6 +56,8 @@ describe('learner journey in the browser', () => {
   it('registers in Chinese, enrols, reads, fails then passes, and completes the course', async () => {
     const page = await learner.newPage();
     await page.goto(`${app.base}/?lang=zh-CN`);
+    // On a phone the header's links are in its menu.
+    await page.locator('summary.site-menu-button').click();
     await page.getByRole('link', { name: '注册' }).first().click();
     await page.getByLabel('姓名').fill('张伟');
     await page.getByLabel('电子邮箱').fill('zhang.wei@example.org');
