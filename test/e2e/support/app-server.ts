@@ -13,9 +13,9 @@ export type E2eServer = { base: string; dataDir: string; uri: string; server: Se
 
 /**
  * The real app as a process on a free port, with its own test database and data folder, serving the bundled
- * courses plus a two-module fixture course ("e2e-course": quiz answers are option `a` and `true`).
+ * courses plus a two-module fixture course ("e2e-course": quiz answers are option `a` and `true`), and `extraCourses`.
  */
-export async function startE2eServer(label: string): Promise<E2eServer> {
+export async function startE2eServer(label: string, extraCourses: string[] = []): Promise<E2eServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `pa-e2e-${label}-`));
   const coursesDir = path.join(dataDir, 'courses');
   cpSync(path.resolve('courses'), coursesDir, { recursive: true });
@@ -24,6 +24,8 @@ export async function startE2eServer(label: string): Promise<E2eServer> {
     path.join(coursesDir, 'e2e-course'),
     { recursive: true },
   );
+  // More course folders a journey needs (each copied under its own folder name).
+  for (const folder of extraCourses) cpSync(folder, path.join(coursesDir, path.basename(folder)), { recursive: true });
   const uri = new URL(testDatabaseUri());
   uri.pathname = `/${testDatabaseName(label)}`;
   const port = await findFreePort();
