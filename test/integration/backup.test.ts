@@ -9,7 +9,7 @@ import { Enrolment } from '../../src/learning/enrolment.model';
 import { recordModuleCompletion } from '../../src/learning/progress.service';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';
 import { CourseAsset } from '../../src/courses/course-asset.model';
-import { shippedCourseSlugs } from '../support/course-fixtures';
+import { FIXTURE_SET, writeFixtureCourseSet } from '../support/course-fixtures';
 import { startTestApp } from '../support/test-app';
 
 describe('backup and restore', () => {
@@ -25,10 +25,11 @@ describe('backup and restore', () => {
   });
 
   it('round-trips every collection with its types into an empty database, and refuses a non-empty one', async () => {
-    await importCourses(path.resolve('courses'));
+    // A fixture set (with an attachment, so an asset's bytes round-trip too), not the shipped courses.
+    await importCourses(writeFixtureCourseSet());
     const learnerId = new Types.ObjectId();
-    await Enrolment.create({ learnerId, courseSlug: 'bid-writing' });
-    await recordModuleCompletion(learnerId, 'bid-writing', 'compliance', 1);
+    await Enrolment.create({ learnerId, courseSlug: 'fixture-alpha' });
+    await recordModuleCompletion(learnerId, 'fixture-alpha', 'module-1', 1);
     const before = {
       versions: await CourseVersion.countDocuments(),
       completion: await ModuleCompletion.findOne({ learnerId }).lean(),
@@ -40,7 +41,7 @@ describe('backup and restore', () => {
     writeFileSync(path.join(keysDir, 'kid1.pem'), '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n');
     const manifest = await writeBackup(path.join(dir, 'b1'), { publicKeysDir: keysDir });
     expect(manifest.publicKeys).toBe(true);
-    expect(manifest.collections.find((c) => c.name === 'courseVersions')?.documents).toBe(shippedCourseSlugs().length);
+    expect(manifest.collections.find((c) => c.name === 'courseVersions')?.documents).toBe(FIXTURE_SET.length);
     const firstLine = readFileSync(path.join(dir, 'b1', 'collections', 'learnerFacts.jsonl'), 'utf8').split('\n')[0]!;
     expect(firstLine).toContain('"$oid"');
     expect(firstLine).toContain('"$date"');
@@ -62,7 +63,7 @@ describe('backup and restore', () => {
       ),
     ).toBe(true);
     await expect(
-      ModuleCompletion.create({ learnerId, courseSlug: 'bid-writing', moduleSlug: 'compliance', courseVersion: 1 }),
+      ModuleCompletion.create({ learnerId, courseSlug: 'fixture-alpha', moduleSlug: 'module-1', courseVersion: 1 }),
     ).rejects.toMatchObject({ code: 11000 });
   });
 });

@@ -2,15 +2,16 @@
  * The seeder (`npm run seed`, `npm run bench`): requested volumes, and report snapshots tallied from the generated
  * documents that equal what the report build computes from the database afterwards.
  */
-import path from 'node:path';
 import mongoose from 'mongoose';
 import { connectDatabase } from '../../src/db/connection';
 import { refreshReports } from '../../src/reports/report-build';
 import { seed, SeedRefused } from '../../scripts/seed/seed';
+import { FIXTURE_SET, writeFixtureCourseSet } from '../support/course-fixtures';
 import { snapshotContents } from '../support/report-snapshots';
 import { testDatabaseName, testDatabaseUri } from '../support/test-app';
 
-const COURSES = path.resolve(__dirname, '../../courses');
+// A fixture course set (the seeder imports it): editing the shipped courses cannot change these numbers.
+const COURSES = writeFixtureCourseSet();
 const sizes = { learners: 300, progress: 2400, attempts: 700, certificates: 20, seed: 5 };
 
 describe('seed', () => {
@@ -18,7 +19,7 @@ describe('seed', () => {
   let result: Awaited<ReturnType<typeof seed>>;
   beforeAll(async () => {
     connection = await connectDatabase(testDatabaseUri(), testDatabaseName('seed'));
-    result = await seed({ ...sizes, coursesDir: COURSES, now: new Date('2026-06-01T00:00:00Z') });
+    result = await seed({ ...sizes, coursesDir: COURSES, mainCourse: FIXTURE_SET[0].slug, now: new Date('2026-06-01T00:00:00Z') });
   }, 120_000);
   afterAll(async () => {
     await mongoose.connection.dropDatabase();
@@ -37,7 +38,8 @@ describe('seed', () => {
   });
 
   it('publishes report snapshots equal to the ones built from the database', async () => {
-    const slugs = ['selling-to-the-un', 'sustainable-procurement', 'bid-writing'];
+    // The main course first: it has the requested learners.
+    const slugs = FIXTURE_SET.map((course) => course.slug);
     const seeded = await Promise.all(slugs.map(snapshotContents));
     expect(seeded[0]!.summary.learnerCount).toBe(sizes.learners);
     await refreshReports();
