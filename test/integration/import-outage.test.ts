@@ -16,7 +16,7 @@ import { findFerretdb } from '../../src/db/ferretdb-binary';
 import { startFerretdb } from '../../src/db/resolve-database';
 import { createLogger } from '../../src/logger';
 import { testConfig } from '../support/test-app';
-import { shippedCourseSlugs } from '../support/course-fixtures';
+import { FIXTURE_SET, writeFixtureCourseSet } from '../support/course-fixtures';
 
 async function liveVersionsAreComplete(): Promise<void> {
   const courses = await Course.find({}).lean();
@@ -28,7 +28,7 @@ async function liveVersionsAreComplete(): Promise<void> {
   }
 }
 
-const COURSES = shippedCourseSlugs().length;
+const COURSES = FIXTURE_SET.length;
 
 describe('database outage during a course import', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pa-import-outage-'));
@@ -38,7 +38,8 @@ describe('database outage during a course import', () => {
   it('leaves the previous versions live, answers 503 meanwhile, and the next import completes', async () => {
     const binary = findFerretdb(process.env.FERRETDB_BIN);
     if (!binary) throw new Error('no ferretdb binary: run `npm run db:install` first');
-    cpSync(path.resolve('courses'), root, { recursive: true });
+    // A fixture set (three courses), so the shipped content cannot change what this test sees.
+    cpSync(writeFixtureCourseSet(), root, { recursive: true });
     const port = await findFreePort();
     let server = await startFerretdb(binary, path.join(dir, 'db'), port);
     const connection = await connectDatabase(server.uri, 'test_import_outage');
