@@ -55,20 +55,27 @@ export function buildFormView(
 
 export type LinkView = { href: string; text: string };
 
+type LiveCourses = Map<string, Awaited<ReturnType<typeof getLiveCourse>>>;
+
+/** The live courses the links point at, each read once (in parallel) however many links name it. */
+async function liveCoursesOf(links: ModuleLink[]): Promise<LiveCourses> {
+  const slugs = [...new Set(links.map((link) => link.courseSlug))];
+  const courses = await Promise.all(slugs.map((slug) => getLiveCourse(slug)));
+  return new Map(slugs.map((slug, index) => [slug, courses[index]]));
+}
+
 /** Deep links with course and module titles from the live courses (the slug when a course is not imported). */
-export async function moduleLinks(links: ModuleLink[], lang: Lang, t: Translate): Promise<LinkView[]> {
-  return Promise.all(
-    links.map(async (link) => {
-      const course = await getLiveCourse(link.courseSlug);
-      const courseTitle = course?.title[lang] ?? link.courseSlug;
-      if (!link.moduleSlug) return { href: `/courses/${link.courseSlug}`, text: courseTitle };
-      const module = course?.modules.find((candidate) => candidate.slug === link.moduleSlug);
-      return {
-        href: `/courses/${link.courseSlug}/modules/${link.moduleSlug}`,
-        text: t('readiness.module', { course: courseTitle, module: module?.title[lang] ?? link.moduleSlug }),
-      };
-    }),
-  );
+function moduleLinks(links: ModuleLink[], courses: LiveCourses, lang: Lang, t: Translate): LinkView[] {
+  return links.map((link) => {
+    const course = courses.get(link.courseSlug);
+    const courseTitle = course?.title[lang] ?? link.courseSlug;
+    if (!link.moduleSlug) return { href: `/courses/${link.courseSlug}`, text: courseTitle };
+    const module = course?.modules.find((candidate) => candidate.slug === link.moduleSlug);
+    return {
+      href: `/courses/${link.courseSlug}/modules/${link.moduleSlug}`,
+      text: t('readiness.module', { course: courseTitle, module: module?.title[lang] ?? link.moduleSlug }),
+    };
+  });
 }
 
 function toneOf(check: ReadinessCheck, levelId: string): 'passed' | 'on-the-way' | '' {
@@ -93,6 +100,7 @@ export async function buildResultView(check: ReadinessCheck, source: ResultSourc
   const titles = new Map(check.areas.map((area) => [area.id, area.title[lang]]));
   const hasPrevious = Boolean(source.progress);
   const prompts = new Map(check.questions.map((question) => [question.id, question.prompt[lang]]));
+  const courses = await liveCoursesOf(score.gaps.flatMap((gap) => gap.modules));
   return {
     title: t('readiness.result.title'),
     takenAt: t('readiness.result.takenAt', { date: formatDay(source.takenAt, locale) }),
@@ -106,14 +114,12 @@ export async function buildResultView(check: ReadinessCheck, source: ResultSourc
       percent: area.percent,
       change: changeText(t, source.progress?.get(area.area), hasPrevious),
     })),
-    gaps: await Promise.all(
-      score.gaps.map(async (gap) => ({
-        area: titles.get(gap.area) ?? gap.area,
-        question: prompts.get(gap.questionId) ?? '',
-        advice: gap.advice[lang],
-        links: await moduleLinks(gap.modules, lang, t),
-        sources: gap.references.map((id) => ({ id, ...check.references[id]! })),
-      })),
-    ),
+    gaps: score.gaps.map((gap) => ({
+      area: titles.get(gap.area) ?? gap.area,
+      question: prompts.get(gap.questionId) ?? '',
+      advice: gap.advice[lang],
+      links: moduleLinks(gap.modules, courses, lang, t),
+      sources: gap.references.map((id) => ({ id, ...check.references[id]! })),
+    })),
   };
 }

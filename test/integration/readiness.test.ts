@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { User } from '../../src/accounts/user.model';
+import { databaseCommandCounts } from '../../src/db/connection';
 import { assignTrainer } from '../../src/access/course-access';
 import { importCourses } from '../../src/courses/course-importer';
 import { readReadinessFile } from '../../src/readiness/readiness-file';
@@ -206,10 +207,44 @@ describe('history', () => {
   });
 });
 
+/** The database commands a request sends, by name (the test app counts them). */
+async function commandsOf(send: () => Promise<unknown>): Promise<{ total: number; byName: Record<string, number> }> {
+  const before = databaseCommandCounts().byName;
+  await send();
+  const after = databaseCommandCounts().byName;
+  const byName = Object.fromEntries(
+    Object.entries(after).flatMap(([name, n]) => (n - (before[name] ?? 0) > 0 ? [[name, n - (before[name] ?? 0)]] : [])),
+  );
+  return { total: Object.values(byName).reduce((sum, n) => sum + n, 0), byName };
+}
+
+describe('round trips', () => {
+  it('a signed-in submission is one insert and the result page reads little, beside the session', async () => {
+    const learner = await signedInUser(test.app, { name: 'Counted', email: 'counted@example.org' });
+    const page = await learner.agent.get('/readiness').expect(200);
+    const fields = {
+      _csrf: csrfFrom(page.text),
+      submissionKey: /name="submissionKey" value="([^"]+)"/.exec(page.text)![1]!,
+      ...Object.fromEntries(Object.entries(weakIn('bids')).map(([id, option]) => [`q_${id}`, option])),
+    };
+    const submitted = await commandsOf(() => learner.agent.post('/readiness').type('form').send(fields).expect(303));
+    // The first view may read the linked courses' heads and versions (kept in memory afterwards): count the next.
+    const first = await commandsOf(() => learner.agent.get('/readiness/result').expect(200));
+    const shown = await commandsOf(() => learner.agent.get('/readiness/result').expect(200));
+    console.log(
+      `[round trips] readiness submit: ${JSON.stringify(submitted)}; result page: first ${first.total}, then ${JSON.stringify(shown)}`,
+    );
+    expect(submitted.byName.insert).toBe(1);
+    expect(submitted.total).toBeLessThanOrEqual(3);
+    expect(shown.total).toBeLessThanOrEqual(3);
+  });
+});
+
 describe('plan PDF', () => {
   it('is a real PDF with the plan in English and Chinese', async () => {
     const visitor = newAgent(test.app);
     await accepted(submit(visitor, weakIn('sustainability')));
+    const started = Date.now();
     const response = await visitor
       .get('/readiness/plan.pdf')
       .buffer(true)
@@ -221,6 +256,7 @@ describe('plan PDF', () => {
       .expect(200)
       .expect('Content-Type', 'application/pdf');
     const pdf = response.body as Buffer;
+    console.log(`[readiness] plan PDF: ${pdf.length} bytes in ${Date.now() - started} ms (first in this process: fonts parsed)`);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const file = path.join(test.config.dataDir, 'plan.pdf');
     mkdirSync(test.config.dataDir, { recursive: true });
