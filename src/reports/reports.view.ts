@@ -81,9 +81,10 @@ function header(context: ReportContext) {
 /** The quiz table, a flagged question's row in bold. */
 function quizTableView(summary: ReportSummary, lang: Lang, t: Translate, locale: string): TableView {
   const table = quizTable(summary, lang, t);
-  const view = toTableView(table, locale, [4]);
+  // Columns: module, id, question, shown, answers, % correct (of shown), top wrong answer, its count, flag.
+  const view = toTableView(table, locale, [5]);
   view.rows.forEach((row, i) => {
-    if (table.rows[i]?.[7]) row.forEach((cell) => (cell.isStrong = true));
+    if (table.rows[i]?.[8]) row.forEach((cell) => (cell.isStrong = true));
   });
   return view;
 }
