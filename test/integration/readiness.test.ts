@@ -370,6 +370,15 @@ describe('report', () => {
   });
 });
 
+describe('home page', () => {
+  it('invites everyone to the readiness check, in both languages', async () => {
+    const en = await newAgent(test.app).get('/').expect(200);
+    expect(en.text).toContain('<a href="/readiness">Take the supplier readiness check');
+    const zh = await newAgent(test.app).get('/?lang=zh-CN').expect(200);
+    expect(zh.text).toContain('<a href="/readiness">做一次供应商准备度自测');
+  });
+});
+
 describe('dashboard "start here"', () => {
   it('suggests the beginner course to a brand-new learner, and the course of the weakest area after a readiness check', async () => {
     const learner = await signedInUser(test.app, { name: 'Fresh', email: 'fresh@example.org' });

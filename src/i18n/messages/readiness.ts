@@ -2,6 +2,8 @@
 export const readiness = {
   en: {
     'nav.readiness': 'Readiness check',
+    'readiness.home.question': 'Ready to sell to the UN? Not sure where to start?',
+    'readiness.home.link': 'Take the supplier readiness check (10 minutes, no account needed)',
     'readiness.title': 'Supplier readiness check',
     'readiness.intro':
       'Are you ready to bid for UN tenders? Answer {count} questions about your registration, documents and skills. It takes about ten minutes, needs no account, and ends with a score per area and an action plan.',
@@ -77,6 +79,8 @@ export const readiness = {
   },
   'zh-CN': {
     'nav.readiness': '准备度自测',
+    'readiness.home.question': '准备好向联合国销售了吗？不知道从哪里开始？',
+    'readiness.home.link': '做一次供应商准备度自测（约 10 分钟，无需账户）',
     'readiness.title': '供应商准备度自测',
     'readiness.intro':
       '您准备好参加联合国招标了吗？请回答关于注册、文件和技能的 {count} 个问题。大约需要十分钟，无需账户，完成后可看到各方面的得分和一份行动计划。',
