@@ -29,7 +29,7 @@ import { cohortsRouter } from './cohorts/cohorts.routes';
 import { DiskStorage } from './uploads/storage';
 import type { Logger } from './logger';
 import { createMailSystem, type MailSystem } from './mail/mail.setup';
-import { mailRouter } from './mail/mail.routes';
+import { adminMailRouter } from './admin/admin-mail.routes';
 
 /** `mail`: the server passes the mail system whose worker it starts and stops; without it the app makes its own. */
 export type AppDependencies = { config: Config; logger: Logger; mail?: MailSystem };
@@ -134,7 +134,7 @@ export function buildApp({ config, logger, mail = createMailSystem(config, logge
   // Certificates: /verify and /.well-known/certificate-keys.json are public; downloads need sign-in. Mounted before
   // the admin router, whose `/admin` guard is admins-only, because trainers manage their courses' certificates.
   app.use(setupCertificates({ config, logger }));
-  app.use(mailRouter());
+  app.use(adminMailRouter());
   app.use(adminRouter(authoring));
   app.use(notFoundHandler);
   app.use(errorHandler);
