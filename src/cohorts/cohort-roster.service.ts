@@ -5,6 +5,7 @@ import type { CourseVersionDoc } from '../courses/course-version.model';
 import { getLiveCourse } from '../courses/courses.service';
 import { LearnerFact, type LearnerFactDoc } from '../learning/learner-fact.model';
 import { learnerStateFromFacts } from '../learning/learning.service';
+import { latestReadinessLevels } from '../readiness/readiness.service';
 import { CohortMember, CohortReminder, type CohortDoc } from './cohort.model';
 import type { SortKey } from './cohorts.schemas';
 
@@ -64,7 +65,7 @@ export async function buildRoster(cohort: CohortDoc, now = new Date()): Promise<
   const ids = members.map((member) => member.userId);
   const idStrings = ids.map(String);
   const isoWeek = isoWeekOf(now);
-  const [users, facts, certificates, reminders, courses] = await Promise.all([
+  const [users, facts, certificates, reminders, courses, readiness] = await Promise.all([
     ids.length ? User.find({ _id: { $in: ids } }, { name: 1, email: 1, profile: 1 }).lean() : [],
     ids.length ? LearnerFact.find({ learnerId: { $in: ids }, courseSlug: { $in: cohort.courseSlugs } }, { _id: 0 }).lean<Fact[]>() : [],
     ids.length
@@ -75,6 +76,9 @@ export async function buildRoster(cohort: CohortDoc, now = new Date()): Promise<
       : [],
     ids.length ? CohortReminder.find({ userId: { $in: ids }, isoWeek }, { userId: 1, _id: 0 }).lean() : [],
     Promise.all(cohort.courseSlugs.map((slug) => getLiveCourse(slug))),
+    // The readiness service reads one indexed document per learner, in parallel (FerretDB serves equality from its
+    // index but `$in` with a full scan): the one part of the roster that grows with the members.
+    latestReadinessLevels(idStrings),
   ]);
   const userById = new Map(users.map((user) => [String(user._id), user]));
   const factsByUser = new Map<string, Fact[]>();
@@ -114,7 +118,7 @@ export async function buildRoster(cohort: CohortDoc, now = new Date()): Promise<
       lastActivity,
       isStuck: now.getTime() - since >= STUCK_AFTER_DAYS * DAY_MS,
       certificates: certificatesByUser.get(userId) ?? [],
-      readiness: null,
+      readiness: readiness.get(userId) ?? null,
       remindedThisWeek: reminded.has(userId),
     });
   }

@@ -6,6 +6,8 @@ import { BadRequest, NotFound } from '../http/errors';
 import { FixedWindowLimiter, limitByIp } from '../http/rate-limit';
 import type { Locale } from '../i18n/i18n';
 import { failedMessagesForCohort } from '../mail/outbox.service';
+import { acceptFiles, uploadedFiles } from '../uploads/upload.middleware';
+import type { CohortDoc } from './cohort.model';
 import { readinessCheckOf } from '../readiness/readiness-store';
 import { csvDocument } from '../reports/report-csv';
 import {
@@ -156,24 +158,27 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
     res.send(csvDocument(table.header, table.rows));
   });
 
-  router.post('/cohorts/:id/invite', async (req, res) => {
-    const { id } = parse(cohortParams, req.params);
+  /**
+   * Invites the addresses in `text` (pasted, or a CSV file's contents). Bad input re-renders the page with the text
+   * and what was wrong (422). Otherwise it answers before anything is looked up, the same way for every address: the
+   * trainer learns nothing about which addresses have accounts, from the page or from its timing.
+   */
+  async function invite(req: Request, res: Response, cohort: CohortDoc, text: string | undefined, fileError?: string) {
     const actor = actorOf(req);
-    const cohort = await requireManagedCohort(actor, id);
-    limits.invite.enforce(actor.id, res);
-    const form = inviteForm.safeParse(req.body);
+    const form = inviteForm.safeParse({ emails: text ?? '' });
     const parsed = parseAddresses(form.success ? form.data.emails : '');
-    const error = !form.success
-      ? form.error.issues[0]?.message
-      : parsed.invalid.length
-        ? 'cohorts.invite.invalid'
-        : parsed.addresses.length === 0
-          ? 'cohorts.invite.none'
-          : parsed.addresses.length > MAX_ADDRESSES
-            ? 'cohorts.invite.tooMany'
-            : undefined;
+    const error =
+      fileError ??
+      (!form.success
+        ? form.error.issues[0]?.message
+        : parsed.invalid.length
+          ? 'cohorts.invite.invalid'
+          : parsed.addresses.length === 0
+            ? 'cohorts.invite.none'
+            : parsed.addresses.length > MAX_ADDRESSES
+              ? 'cohorts.invite.tooMany'
+              : undefined);
     if (error) {
-      // The trainer's text comes back in the form, with what was wrong: nothing is lost.
       const [roster, link] = await Promise.all([buildRoster(cohort), currentJoinLink(cohort)]);
       res.status(422).render(
         'cohorts/show',
@@ -186,20 +191,41 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
           lang: langOf(res),
           t: res.locals.t,
           locale: res.locals.locale,
-          invite: {
-            value: typeof req.body.emails === 'string' ? req.body.emails : '',
-            error: res.locals.t(error, { list: parsed.invalid.join(', ') }),
-          },
+          invite: { value: (text ?? '').slice(0, 100_000), error: res.locals.t(error, { list: parsed.invalid.join(', ') }) },
         }),
       );
       return;
     }
-    // Answered before anything is looked up, the same way for every address: the trainer learns nothing about which
-    // addresses have accounts, from the page or from its timing.
     const context = mailContext(req);
     accounts.inBackground('cohort invitations', () => inviteAddresses(actor, cohort, parsed.addresses, context));
-    res.redirect(303, `/cohorts/${id}?done=invited&count=${parsed.addresses.length}`);
+    res.redirect(303, `/cohorts/${String(cohort._id)}?done=invited&count=${parsed.addresses.length}`);
+  }
+
+  router.post('/cohorts/:id/invite', async (req, res) => {
+    const { id } = parse(cohortParams, req.params);
+    const cohort = await requireManagedCohort(actorOf(req), id);
+    limits.invite.enforce(req.user!.id, res);
+    await invite(req, res, cohort, typeof req.body.emails === 'string' ? req.body.emails : undefined);
   });
+
+  // A CSV (or text) file of addresses: read in memory (200 KB at most), refused unless it is UTF-8 text.
+  const csvUpload = acceptFiles({ field: 'file', maxFiles: 1, maxFileBytes: 200 * 1024, maxRequestBytes: 200 * 1024 });
+  router.post(
+    '/cohorts/:id/invite/csv',
+    async (req, res, next) => {
+      const { id } = parse(cohortParams, req.params);
+      res.locals.cohort = await requireManagedCohort(actorOf(req), id);
+      limits.invite.enforce(req.user!.id, res);
+      next();
+    },
+    csvUpload,
+    async (req, res) => {
+      const file = uploadedFiles(req)[0]!;
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(file.buffer).replace(/^\uFEFF/, '');
+      const isText = !text.includes('\uFFFD') && !text.includes('\u0000');
+      await invite(req, res, res.locals.cohort as CohortDoc, isText ? text : '', isText ? undefined : 'cohorts.invite.badFile');
+    },
+  );
 
   router.post('/cohorts/:id/members/:userId/remove', async (req, res) => {
     const { id, userId } = parse(memberParams, req.params);

@@ -100,6 +100,8 @@ export function buildRosterView(input: {
   count?: number;
   /** Cohort mail that could not be delivered (recipients partly masked by the outbox). */
   failed?: FailedMessage[];
+  /** Readiness level ids to their labels in the page's language (when the readiness check is loaded). */
+  levelLabels?: Map<string, string>;
   baseUrl: string;
   lang: Lang;
   t: Translate;
@@ -153,7 +155,7 @@ export function buildRosterView(input: {
       lastActivity: row.lastActivity ? minute(row.lastActivity) : t('cohorts.roster.never'),
       isStuck: row.isStuck,
       certificates: row.certificates.map((certificate) => certificate.serial),
-      readiness: row.readiness?.level ?? t('cohorts.roster.readinessNone'),
+      readiness: row.readiness ? (input.levelLabels?.get(row.readiness.level) ?? row.readiness.level) : t('cohorts.roster.readinessNone'),
       removeAction: `/cohorts/${id}/members/${row.userId}/remove`,
     })),
   };

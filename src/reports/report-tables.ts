@@ -88,8 +88,14 @@ export function groupLabel(dimension: (typeof GROUP_DIMENSIONS)[number], key: st
   return dimension === 'region' ? key : t(`reports.${dimension}.${key}`);
 }
 
-export function outcomesTables(summary: ReportSummary, range: DayRange, t: Translate): { dimension: string; table: Table }[] {
-  const outcomes = outcomesOf(summary, sumDays(summary, range));
+/** `totals`: tallies of some learners only (a cohort's, see report-cohort.ts) instead of the whole course's. */
+export function outcomesTables(
+  summary: ReportSummary,
+  range: DayRange,
+  t: Translate,
+  totals: number[] = sumDays(summary, range),
+): { dimension: string; table: Table }[] {
+  const outcomes = outcomesOf(summary, totals);
   return GROUP_DIMENSIONS.map((dimension) => ({
     dimension,
     table: {
@@ -105,8 +111,8 @@ export function outcomesTables(summary: ReportSummary, range: DayRange, t: Trans
 }
 
 /** All breakdowns in one table (for the CSV), the breakdown named in the first column. */
-export function outcomesTable(summary: ReportSummary, range: DayRange, t: Translate): Table {
-  const tables = outcomesTables(summary, range, t);
+export function outcomesTable(summary: ReportSummary, range: DayRange, t: Translate, totals?: number[]): Table {
+  const tables = outcomesTables(summary, range, t, totals);
   return {
     header: [t('reports.outcomes.dimension'), ...tables[0]!.table.header],
     rows: tables.flatMap(({ dimension, table }) => table.rows.map((row) => [t(`reports.dimension.${dimension}`), ...row])),

@@ -17,7 +17,10 @@ import {
   quizTable,
   type Table,
 } from './report-tables';
-import { courseParams, learnerParams, learnerQuery, rangeQuery, toDayRange } from './reports.schemas';
+import { courseParams, learnerParams, learnerQuery, rangeQuery, toDayRange, type RangeQuery } from './reports.schemas';
+import { outcomeTotalsOf, rowsOfLearners } from './report-cohort';
+import type { LoadedSnapshot } from './report-store';
+import { cohortChoicesFor, cohortMembersFor } from '../cohorts/cohort-reports';
 import {
   getLearnerDetail,
   getLearnerPage,
@@ -46,6 +49,13 @@ const context = (res: Response) => ({
   t: res.locals.t,
   locale: res.locals.locale,
 });
+
+/** With `?cohort=`, the outcome tallies of that cohort's members (a cohort the reader manages) instead of everyone's. */
+async function cohortOutcomeTotals(req: Request, snapshot: LoadedSnapshot, range: RangeQuery): Promise<number[] | undefined> {
+  if (!range.cohort) return undefined;
+  const { memberIds } = await cohortMembersFor(actorOf(req), range.cohort);
+  return outcomeTotalsOf(snapshot, await rowsOfLearners(snapshot, memberIds), toDayRange(range));
+}
 
 function renderPreparing(res: Response): void {
   res.status(202).render('reports/preparing', { title: res.locals.t('reports.preparing.title') });
@@ -76,12 +86,18 @@ reportsRouter.get('/reports/courses/:slug', async (req, res) => {
   const range = parseQuery(rangeQuery, req.query);
   const report = await openCourseReport(actorOf(req), slug, optionsFor(req));
   if (report.state !== 'ready') return renderPreparing(res);
+  const [cohorts, outcomeTotals] = await Promise.all([
+    cohortChoicesFor(actorOf(req), slug),
+    cohortOutcomeTotals(req, report.snapshot, range),
+  ]);
   const view = buildCourseReportView({
     ...context(res),
     ...report,
     summary: report.snapshot.summary,
     range,
     dayRange: toDayRange(range),
+    cohorts,
+    outcomeTotals,
     refreshStarted: req.query.updating === '1',
   });
   res.render('reports/course', view);
@@ -109,9 +125,16 @@ for (const [name, table] of Object.entries(courseTables)) {
     const { lang, t } = context(res);
     const summary = report.snapshot.summary;
     const built = table.usesRange
-      ? (table.build as typeof funnelTable)(summary, toDayRange(range), t)
+      ? (table.build as typeof outcomesTable)(
+          summary,
+          toDayRange(range),
+          t,
+          name === 'outcomes' ? await cohortOutcomeTotals(req, report.snapshot, range) : undefined,
+        )
       : (table.build as typeof modulesTable)(summary, lang, t);
-    const suffix = table.usesRange && (range.from || range.to) ? `-${range.from ?? 'start'}-to-${range.to ?? 'today'}` : '';
+    const suffix =
+      (table.usesRange && (range.from || range.to) ? `-${range.from ?? 'start'}-to-${range.to ?? 'today'}` : '') +
+      (name === 'outcomes' && range.cohort ? `-cohort-${range.cohort}` : '');
     sendCsv(res, `${slug}-${name}${suffix}.csv`, built);
   });
 }

@@ -21,7 +21,12 @@ const dateField = (message: string) =>
 
 /** `?from=&to=`: enrolment dates, inclusive, as YYYY-MM-DD (UTC days). */
 export const rangeQuery = z
-  .object({ from: dateField('reports.range.badFrom'), to: dateField('reports.range.badTo') })
+  .object({
+    from: dateField('reports.range.badFrom'),
+    to: dateField('reports.range.badTo'),
+    // The outcomes of one cohort's members only (a cohort the reader manages).
+    cohort: optional(z.string({ error: 'reports.cohort.bad' }).regex(/^[0-9a-f]{24}$/, { error: 'reports.cohort.bad' })),
+  })
   .refine((range) => !range.from || !range.to || range.from <= range.to, { error: 'reports.range.order', path: ['to'] });
 export type RangeQuery = z.infer<typeof rangeQuery>;
 

@@ -90,7 +90,16 @@ function quizTableView(summary: ReportSummary, lang: Lang, t: Translate, locale:
 }
 
 /** The course report page: funnel and outcomes for the date range, module drop-off and quiz items for all time. */
-export function buildCourseReportView(context: ReportContext & { range: RangeQuery; dayRange: DayRange; refreshStarted: boolean }) {
+export function buildCourseReportView(
+  context: ReportContext & {
+    range: RangeQuery;
+    dayRange: DayRange;
+    refreshStarted: boolean;
+    /** Cohorts the outcomes can be restricted to, and the tallies of the chosen one's members. */
+    cohorts?: { id: string; name: string }[];
+    outcomeTotals?: number[];
+  },
+) {
   const { summary, lang, t, locale, range } = context;
   const top = header(context);
   const funnel = funnelTable(summary, context.dayRange, t);
@@ -135,11 +144,14 @@ export function buildCourseReportView(context: ReportContext & { range: RangeQue
     },
     quiz: { table: quizTableView(summary, lang, t, locale), csv: `${top.base}/quiz.csv` },
     outcomes: {
-      tables: outcomesTables(summary, context.dayRange, t).map(({ dimension, table }) => ({
+      tables: outcomesTables(summary, context.dayRange, t, context.outcomeTotals).map(({ dimension, table }) => ({
         title: t(`reports.dimension.${dimension}`),
         table: toTableView(table, locale, [3]),
       })),
-      csv: withQuery(`${top.base}/outcomes.csv`, rangeParams),
+      csv: withQuery(`${top.base}/outcomes.csv`, { ...rangeParams, cohort: range.cohort }),
+      cohorts: (context.cohorts ?? []).map((cohort) => ({ value: cohort.id, label: cohort.name, selected: cohort.id === range.cohort })),
+      cohortName: context.cohorts?.find((cohort) => cohort.id === range.cohort)?.name,
+      range: rangeParams,
     },
     learnersHref: `${top.base}/learners`,
   };

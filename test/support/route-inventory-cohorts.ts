@@ -34,6 +34,17 @@ export const cohortsRoutes: RouteCase[] = [
   },
   {
     method: 'POST',
+    pattern: '/cohorts/:id/invite/csv',
+    params: cohort,
+    multipart: {
+      field: 'file',
+      file: { name: 'learners.csv', data: Buffer.from('email\nfuzz-csv@example.org\n'), contentType: 'text/csv' },
+    },
+    expect: cohortStaff(303),
+    fuzz: { background: true },
+  },
+  {
+    method: 'POST',
     pattern: '/cohorts/:id/members/:userId/remove',
     params: (f) => ({ id: f.cohort.id, userId: f.ids.learner }),
     expect: cohortStaff(303),

@@ -108,6 +108,11 @@ export const cohorts = {
     'cohorts.dashboard.title': 'Your cohorts',
     'cohorts.dashboard.dates': 'From {start} to {end}',
     'cohorts.dashboard.joined': 'You joined the cohort {cohort}.',
+    'reports.cohort.label': 'Cohort',
+    'reports.cohort.all': 'All learners of the course',
+    'reports.cohort.apply': 'Show',
+    'reports.cohort.showing': 'Outcomes of the members of the cohort {cohort} only.',
+    'reports.cohort.bad': 'Choose a cohort from the list.',
     'cohorts.mail.added.subject': 'You were added to the cohort {cohort}',
     'cohorts.mail.added.body':
       'Hello {name},\n\nyour trainer added you to the cohort “{cohort}” on Procurement Academy ({start} to {end}). Its courses are on your dashboard:\n{link}\n',
@@ -222,6 +227,11 @@ export const cohorts = {
     'cohorts.dashboard.title': '我的学习小组',
     'cohorts.dashboard.dates': '{start} 至 {end}',
     'cohorts.dashboard.joined': '您已加入学习小组 {cohort}。',
+    'reports.cohort.label': '学习小组',
+    'reports.cohort.all': '本课程的全部学员',
+    'reports.cohort.apply': '显示',
+    'reports.cohort.showing': '仅显示学习小组 {cohort} 成员的结果。',
+    'reports.cohort.bad': '请从列表中选择学习小组。',
     'cohorts.mail.added.subject': '您已被加入学习小组 {cohort}',
     'cohorts.mail.added.body':
       '{name}，您好：\n\n您的培训师已将您加入 Procurement Academy 的学习小组“{cohort}”（{start} 至 {end}）。课程已显示在您的学习页面：\n{link}\n',
