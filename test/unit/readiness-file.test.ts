@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { runCoursesCheck } from '../../src/courses/course-check';
 import { QUESTION_COUNT, readReadinessFile } from '../../src/readiness/readiness-file';
+import type { Logger } from '../../src/logger';
+import { loadReadinessForApp, readinessCheckOf } from '../../src/readiness/readiness-store';
 import { levelFor, readAnswers, scoreAnswers, suggestedCourses } from '../../src/readiness/readiness-score';
 
 const fixtures = path.join('test', 'fixtures', 'readiness');
@@ -42,6 +44,23 @@ describe('readiness.yaml validator', () => {
     expect((await readReadinessFile(path.join('test', 'fixtures', 'valid-course'))).problems).toEqual([]);
     const required = await readReadinessFile(path.join('test', 'fixtures', 'valid-course'), true);
     expect(required.problems[0]!.message).toMatch(/missing readiness.yaml/);
+  });
+});
+
+describe('loading at start-up', () => {
+  it('logs a broken file with its file:line problems and serves no check; a good file is served', async () => {
+    const logged: unknown[][] = [];
+    const logger = { error: (...args: unknown[]) => logged.push(args) } as unknown as Logger;
+    const broken = { locals: {} as Record<string, unknown> };
+    loadReadinessForApp(broken, path.join(fixtures, 'broken'), logger);
+    expect(await readinessCheckOf(broken)).toBeUndefined();
+    const [fields, message] = logged[0] as [{ problems: string[] }, string];
+    expect(message).toBe('readiness check not loaded: fix readiness.yaml');
+    expect(fields.problems).toContain('test/fixtures/readiness/broken/readiness.yaml:22: question q1: duplicate option id a');
+    const good = { locals: {} as Record<string, unknown> };
+    loadReadinessForApp(good, 'courses', logger);
+    expect((await readinessCheckOf(good))?.questions.length).toBeGreaterThanOrEqual(20);
+    expect(logged).toHaveLength(1);
   });
 });
 
