@@ -1,4 +1,4 @@
-import type { Lang } from '../courses/course-types';
+import { courseSettingKeys, type Lang } from '../courses/course-types';
 import type { Translate } from '../i18n/i18n';
 import type { DraftProblem } from './draft-types';
 import type { WorkingCopy } from './draft.service';
@@ -46,18 +46,7 @@ export function moduleTextField(lang: Lang) {
   };
 }
 
-const courseSettingsFields = new Set([
-  'title',
-  'summary',
-  'audience',
-  'level',
-  'minutes',
-  'outcomes',
-  'passMark',
-  'maxQuizAttempts',
-  'completion',
-  'certificate',
-]);
+const courseSettingsFields = new Set<string>(courseSettingKeys);
 
 /** Where a problem is fixed: the page (and field anchor) that edits the line it was found on. */
 export function problemLink(slug: string, problem: DraftProblem): string {

@@ -1,4 +1,4 @@
-import type { AssessmentSettings, LoadedCourse } from '../courses/course-types';
+import { settingsOf, type LoadedCourse } from '../courses/course-types';
 import type { CourseVersionDoc } from '../courses/course-version.model';
 import { contentTypeForName } from '../uploads/file-types';
 import type { DraftAsset, DraftContent, DraftMeta, DraftModule, DraftQuestion } from './draft-types';
@@ -20,29 +20,10 @@ function copyModule(module: ModuleLike): DraftModule {
   };
 }
 
-/** The optional assessment settings that are set (absent ones keep their defaults). */
-function assessmentSettingsOf(from: AssessmentSettings): AssessmentSettings {
-  return {
-    ...(from.review ? { review: from.review } : {}),
-    ...(from.retakeAfterMinutes !== undefined ? { retakeAfterMinutes: from.retakeAfterMinutes } : {}),
-    ...(from.retakeWaitFrom ? { retakeWaitFrom: from.retakeWaitFrom } : {}),
-  };
-}
-
 /** The draft a live version starts: the same content, field for field. */
 export function draftFromVersion(version: CourseVersionDoc): DraftContent {
   const meta: DraftMeta = {
-    title: version.title,
-    summary: version.summary,
-    audience: version.audience,
-    level: version.level,
-    minutes: version.minutes,
-    outcomes: version.outcomes,
-    passMark: version.passMark,
-    maxQuizAttempts: version.maxQuizAttempts,
-    ...assessmentSettingsOf(version),
-    completion: version.completion,
-    certificate: version.certificate,
+    ...settingsOf(version),
     references: version.references.map(({ id, title, url }) => (url ? { id, title, url } : { id, title })),
     glossary: version.glossary.map(({ id, term, definition }) => ({ id, term, definition })),
   };
@@ -55,20 +36,9 @@ export function draftFromVersion(version: CourseVersionDoc): DraftContent {
 
 /** The draft a validated course folder (an imported zip) becomes; asset bytes are wherever `assets` says. */
 export function draftFromLoaded(course: LoadedCourse, assets: DraftAsset[]): DraftContent {
-  const { title, summary, audience, level, minutes, outcomes, passMark, maxQuizAttempts, completion, certificate } = course;
   return {
     meta: structuredClone({
-      title,
-      summary,
-      audience,
-      level,
-      minutes,
-      outcomes,
-      passMark,
-      maxQuizAttempts,
-      ...assessmentSettingsOf(course),
-      completion,
-      certificate,
+      ...settingsOf(course),
       references: Object.entries(course.references).map(([id, ref]) =>
         ref.url ? { id, title: ref.title, url: ref.url } : { id, title: ref.title },
       ),

@@ -1,5 +1,5 @@
-import { canonicalJson } from '../courses/content-hash';
-import { langs, type Bilingual, type Lang } from '../courses/course-types';
+import { canonicalJson } from '../canonical-json';
+import { courseSettingKeys, langs, type Bilingual, type Lang } from '../courses/course-types';
 import type { CourseVersionDoc } from '../courses/course-version.model';
 import { draftFromVersion } from './draft-convert';
 import type { DraftContent, DraftMeta, DraftModule } from './draft-types';
@@ -23,20 +23,7 @@ export type DraftChanges = {
   hasChanges: boolean;
 };
 
-const metaKeys: (keyof DraftMeta)[] = [
-  'title',
-  'summary',
-  'audience',
-  'level',
-  'minutes',
-  'outcomes',
-  'passMark',
-  'maxQuizAttempts',
-  'completion',
-  'certificate',
-  'references',
-  'glossary',
-];
+const metaKeys: (keyof DraftMeta)[] = [...courseSettingKeys, 'references', 'glossary'];
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 function moduleParts(before: DraftModule, after: DraftModule): string[] {

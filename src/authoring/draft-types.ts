@@ -1,4 +1,4 @@
-import type { AssessmentSettings, Bilingual, CompletionRule, Level, QuestionType, QuizOption } from '../courses/course-types';
+import type { Bilingual, CourseSettings, QuestionType, QuizOption } from '../courses/course-types';
 import type { StoredGlossaryEntry, StoredReference } from '../courses/course-version.model';
 
 /**
@@ -6,17 +6,7 @@ import type { StoredGlossaryEntry, StoredReference } from '../courses/course-ver
  * Markdown files (front matter + body) and its quiz, then the files of assets/. Values may be incomplete or wrong
  * (a draft is work in progress); the course validator says what, and publishing needs it to say nothing.
  */
-export type DraftMeta = AssessmentSettings & {
-  title: Bilingual;
-  summary: Bilingual;
-  audience: Bilingual;
-  level: Level;
-  minutes: number;
-  outcomes: Bilingual[];
-  passMark: number;
-  maxQuizAttempts: number;
-  completion: CompletionRule;
-  certificate: Bilingual;
+export type DraftMeta = CourseSettings & {
   references: StoredReference[];
   glossary: StoredGlossaryEntry[];
 };

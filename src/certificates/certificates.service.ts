@@ -137,33 +137,22 @@ export async function latestOf(doc: CertificateDoc): Promise<CertificateDoc> {
 }
 
 /** A public snapshot for the audit log. */
+const AUDITED_FIELDS = [
+  'serial',
+  'holderName',
+  'courseSlug',
+  'courseVersion',
+  'status',
+  'revokedAt',
+  'revocationReason',
+  'revocationNote',
+  'supersededBy',
+  'supersedes',
+  'pdfSha256',
+] as const satisfies readonly (keyof CertificateDoc)[];
+
 export function auditSnapshot(doc: CertificateDoc): Record<string, unknown> {
-  const {
-    serial,
-    holderName,
-    courseSlug,
-    courseVersion,
-    status,
-    revokedAt,
-    revocationReason,
-    revocationNote,
-    supersededBy,
-    supersedes,
-    pdfSha256,
-  } = doc;
-  return {
-    serial,
-    holderName,
-    courseSlug,
-    courseVersion,
-    status,
-    revokedAt,
-    revocationReason,
-    revocationNote,
-    supersededBy,
-    supersedes,
-    pdfSha256,
-  };
+  return Object.fromEntries(AUDITED_FIELDS.map((field) => [field, doc[field]]));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statusBitOf } from './certificate-format';
-import { canonicalJson, isRecordSignatureValid, isStatementSignatureValid, signStatement } from './certificate-signature';
+import { canonicalJson } from '../canonical-json';
+import { isRecordSignatureValid, isStatementSignatureValid, signStatement } from './certificate-signature';
 import { Certificate, type CertificateDoc } from './certificate.model';
 import { certificateSettings, keyRing, type CertificateSettings } from './certificates.context';
 import { readStatusHead, writeStatusHead, type StatusHead } from './status-head';
@@ -33,26 +34,8 @@ let ledger: Ledger | undefined;
 let ledgerOwner: CertificateSettings | undefined;
 let legacyChecked: CertificateSettings | undefined;
 
-function entryPayload(entry: StatusChangeInput & { seq: number; prevHash: string }): Record<string, unknown> {
-  return {
-    format: 'procurement-academy/status-entry@1',
-    seq: entry.seq,
-    serial: entry.serial,
-    status: entry.status,
-    at: new Date(entry.at),
-    reason: entry.reason ?? null,
-    supersededBy: entry.supersededBy ?? null,
-    statusList: entry.statusList,
-    statusListIndex: entry.statusListIndex,
-    prevHash: entry.prevHash,
-  };
-}
-
-const hashOf = (payload: Record<string, unknown>) => createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
-
-const toVerified = (entry: StatusEntryDoc): VerifiedEntry => ({
-  seq: entry.seq,
-  hash: entry.hash,
+/** What an entry says about its certificate, as hashed and as shown; absent optional fields are null. */
+const statusFields = (entry: StatusChangeInput) => ({
   serial: entry.serial,
   status: entry.status,
   at: new Date(entry.at),
@@ -61,6 +44,18 @@ const toVerified = (entry: StatusEntryDoc): VerifiedEntry => ({
   statusList: entry.statusList,
   statusListIndex: entry.statusListIndex,
 });
+
+// canonicalJson sorts keys, so the hashed bytes do not depend on the order written here.
+const entryPayload = (entry: StatusChangeInput & { seq: number; prevHash: string }): Record<string, unknown> => ({
+  format: 'procurement-academy/status-entry@1',
+  seq: entry.seq,
+  ...statusFields(entry),
+  prevHash: entry.prevHash,
+});
+
+const hashOf = (payload: Record<string, unknown>) => createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
+
+const toVerified = (entry: StatusEntryDoc): VerifiedEntry => ({ seq: entry.seq, hash: entry.hash, ...statusFields(entry) });
 
 /** Checks one stored entry against the chain so far: its place, its link, its hash and its signature. */
 function fitsChain(state: Ledger, entry: StatusEntryDoc): boolean {

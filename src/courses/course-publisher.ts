@@ -2,7 +2,7 @@ import { forgetCourseDirectory } from './course-directory';
 import { Course } from './course.model';
 import { CourseAsset } from './course-asset.model';
 import { CourseVersion, type CourseVersionDoc } from './course-version.model';
-import type { LoadedCourse } from './course-types';
+import { settingsOf, type LoadedCourse } from './course-types';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { announceCourseChange } from './course-changes';
 
@@ -15,19 +15,7 @@ function toVersionDoc(course: LoadedCourse, version: number, source: CourseVersi
     version,
     contentHash: course.contentHash,
     source,
-    title: course.title,
-    summary: course.summary,
-    audience: course.audience,
-    level: course.level,
-    minutes: course.minutes,
-    outcomes: course.outcomes,
-    passMark: course.passMark,
-    maxQuizAttempts: course.maxQuizAttempts,
-    ...(course.review ? { review: course.review } : {}),
-    ...(course.retakeAfterMinutes !== undefined ? { retakeAfterMinutes: course.retakeAfterMinutes } : {}),
-    ...(course.retakeWaitFrom ? { retakeWaitFrom: course.retakeWaitFrom } : {}),
-    completion: course.completion,
-    certificate: course.certificate,
+    ...settingsOf(course),
     references: Object.entries(course.references).map(([id, ref]) => ({ id, ...ref })),
     glossary: Object.entries(course.glossary).map(([id, entry]) => ({ id, ...entry })),
     modules: course.modules.map((module) => ({

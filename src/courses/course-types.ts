@@ -67,10 +67,11 @@ export type LoadedModule = {
 
 export type CourseAsset = { name: string; sha256: string; size: number };
 
-export type LoadedCourse = AssessmentSettings & {
-  slug: string;
-  /** Absolute path of the course folder. */
-  dir: string;
+/**
+ * The course-wide settings of course.yaml: the one definition that a loaded course, a stored version and a draft
+ * share (each adds its own form of the references, glossary and modules).
+ */
+export type CourseSettings = AssessmentSettings & {
   title: Bilingual;
   summary: Bilingual;
   audience: Bilingual;
@@ -81,6 +82,37 @@ export type LoadedCourse = AssessmentSettings & {
   maxQuizAttempts: number;
   completion: CompletionRule;
   certificate: Bilingual;
+};
+
+/** Every key of CourseSettings, for code that walks them; the check below fails to compile if one is missing. */
+export const courseSettingKeys = [
+  'title',
+  'summary',
+  'audience',
+  'level',
+  'minutes',
+  'outcomes',
+  'passMark',
+  'maxQuizAttempts',
+  'completion',
+  'certificate',
+  'review',
+  'retakeAfterMinutes',
+  'retakeWaitFrom',
+] as const satisfies readonly (keyof CourseSettings)[];
+type UnlistedSettingKey = Exclude<keyof CourseSettings, (typeof courseSettingKeys)[number]>;
+export const everySettingListed: [UnlistedSettingKey] extends [never] ? true : never = true;
+
+/** The settings of a course, version or draft, without the optional ones that are not set. */
+export function settingsOf(from: CourseSettings): CourseSettings {
+  const picked = Object.fromEntries(courseSettingKeys.filter((key) => from[key] !== undefined).map((key) => [key, from[key]]));
+  return picked as CourseSettings;
+}
+
+export type LoadedCourse = CourseSettings & {
+  slug: string;
+  /** Absolute path of the course folder. */
+  dir: string;
   references: Record<string, Reference>;
   glossary: Record<string, GlossaryEntry>;
   /** Sorted by `order`. */

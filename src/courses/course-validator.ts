@@ -3,6 +3,7 @@ import { contentHashOf } from './content-hash';
 import { readCourseSource, type CourseSource } from './course-source';
 import {
   completionRules,
+  courseSettingKeys,
   levels,
   retakeWaitFroms,
   reviewPolicies,
@@ -21,10 +22,7 @@ import { YamlReader } from './yaml-reader';
 
 type CourseMeta = Omit<LoadedCourse, 'slug' | 'dir' | 'modules' | 'assets' | 'contentHash'>;
 
-const courseKeys = [
-  'title', 'summary', 'audience', 'level', 'minutes', 'outcomes', 'passMark', 'maxQuizAttempts', 'completion', 'certificate', 'references', 'glossary',
-  'review', 'retakeAfterMinutes', 'retakeWaitFrom',
-];
+const courseKeys = [...courseSettingKeys, 'references', 'glossary'];
 const referenceIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const glossaryIdPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

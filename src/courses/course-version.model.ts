@@ -1,6 +1,6 @@
-import mongoose, { Schema } from 'mongoose';
+import mongoose, { Schema, type SchemaDefinitionProperty } from 'mongoose';
 import type { Bilingual } from './course.model';
-import type { AssessmentSettings, CompletionRule, Level, QuizQuestion } from './course-types';
+import type { CourseSettings, QuizQuestion } from './course-types';
 
 export type StoredReference = { id: string; title: string; url?: string };
 export type StoredGlossaryEntry = { id: string; term: Bilingual; definition: Bilingual };
@@ -22,26 +22,33 @@ export type StoredModule = {
  * One immutable version of a course's content. Maps from the files (references, glossary) are stored as arrays:
  * FerretDB refuses some key shapes, and arrays keep author order.
  */
-export type CourseVersionDoc = AssessmentSettings & {
+export type CourseVersionDoc = CourseSettings & {
   courseSlug: string;
   version: number;
   contentHash: string;
   source: 'import' | 'authoring';
-  title: Bilingual;
-  summary: Bilingual;
-  audience: Bilingual;
-  level: Level;
-  minutes: number;
-  outcomes: Bilingual[];
-  passMark: number;
-  maxQuizAttempts: number;
-  completion: CompletionRule;
-  certificate: Bilingual;
   references: StoredReference[];
   glossary: StoredGlossaryEntry[];
   modules: StoredModule[];
   assets: StoredAssetRef[];
   createdAt: Date;
+};
+
+/** How each course setting is stored; typed by CourseSettings, so a new setting cannot be left out. */
+const settingsSchema: Record<keyof CourseSettings, SchemaDefinitionProperty> = {
+  title: Object,
+  summary: Object,
+  audience: Object,
+  level: String,
+  minutes: Number,
+  outcomes: [Object],
+  passMark: Number,
+  maxQuizAttempts: Number,
+  review: String,
+  retakeAfterMinutes: Number,
+  retakeWaitFrom: String,
+  completion: String,
+  certificate: Object,
 };
 
 const courseVersionSchema = new Schema<CourseVersionDoc>(
@@ -50,19 +57,7 @@ const courseVersionSchema = new Schema<CourseVersionDoc>(
     version: { type: Number, required: true, min: 1 },
     contentHash: { type: String, required: true },
     source: { type: String, enum: ['import', 'authoring'], required: true },
-    title: Object,
-    summary: Object,
-    audience: Object,
-    level: String,
-    minutes: Number,
-    outcomes: [Object],
-    passMark: Number,
-    maxQuizAttempts: Number,
-    review: String,
-    retakeAfterMinutes: Number,
-    retakeWaitFrom: String,
-    completion: String,
-    certificate: Object,
+    ...settingsSchema,
     references: [Object],
     glossary: [Object],
     modules: [Object],

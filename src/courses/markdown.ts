@@ -1,6 +1,7 @@
 import type MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import { canonicalJson, sha256Hex } from './content-hash';
+import { canonicalJson } from '../canonical-json';
+import { sha256Hex } from './content-hash';
 import type { GlossaryEntry, Lang } from './course-types';
 import { calloutKinds, createCourseMarkdown, installLinkGuard, type CalloutKind, type GlossaryTermMeta } from './markdown-plugins';
 import { sanitizeBlockOptions, sanitizeInlineOptions } from './markdown-sanitize';

@@ -16,56 +16,25 @@ export class HttpError extends Error {
   }
 }
 
-export class BadRequest extends HttpError {
-  constructor(message = 'error.400.body', params?: MessageParams) {
-    super(400, message, params);
-  }
+/** A class of errors for one status, whose message defaults to that status's own (`error.<status>.body`). */
+function withStatus(status: number) {
+  return class extends HttpError {
+    constructor(message = `error.${status}.body`, params?: MessageParams) {
+      super(status, message, params);
+    }
+  };
 }
-export class Unauthorized extends HttpError {
-  constructor(message = 'error.401.body') {
-    super(401, message);
-  }
-}
-export class Forbidden extends HttpError {
-  constructor(message = 'error.403.body') {
-    super(403, message);
-  }
-}
-export class NotFound extends HttpError {
-  constructor(message = 'error.404.body') {
-    super(404, message);
-  }
-}
+
+export class BadRequest extends withStatus(400) {}
+export class Unauthorized extends withStatus(401) {}
+export class Forbidden extends withStatus(403) {}
+export class NotFound extends withStatus(404) {}
 /** The request clashes with the current state (stale form, name taken, nothing to publish). */
-export class Conflict extends HttpError {
-  constructor(message = 'error.409.body', params?: MessageParams) {
-    super(409, message, params);
-  }
-}
+export class Conflict extends withStatus(409) {}
 /** The thing existed and is withdrawn for good (a revoked certificate's file). */
-export class Gone extends HttpError {
-  constructor(message = 'error.410.body') {
-    super(410, message);
-  }
-}
-export class UriTooLong extends HttpError {
-  constructor(message = 'error.414.body') {
-    super(414, message);
-  }
-}
+export class Gone extends withStatus(410) {}
+export class UriTooLong extends withStatus(414) {}
 /** Well-formed, but refused by a rule (an unknown user, a zip laid out wrongly). */
-export class Unprocessable extends HttpError {
-  constructor(message = 'error.422.body', params?: MessageParams) {
-    super(422, message, params);
-  }
-}
-export class TooManyRequests extends HttpError {
-  constructor(message = 'error.429.body') {
-    super(429, message);
-  }
-}
-export class ServiceUnavailable extends HttpError {
-  constructor(message = 'error.503.body') {
-    super(503, message);
-  }
-}
+export class Unprocessable extends withStatus(422) {}
+export class TooManyRequests extends withStatus(429) {}
+export class ServiceUnavailable extends withStatus(503) {}

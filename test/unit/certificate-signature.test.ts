@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canonicalJson, isRecordSignatureValid, signRecord, type SignedFields } from '../../src/certificates/certificate-signature';
+import { canonicalJson } from '../../src/canonical-json';
+import { isRecordSignatureValid, signRecord, type SignedFields } from '../../src/certificates/certificate-signature';
 import { kidOf, loadKeyRing, publicJwks } from '../../src/certificates/signing-keys';
 
 const record: SignedFields = {
