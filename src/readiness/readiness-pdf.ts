@@ -13,7 +13,8 @@ const COLOURS = { brand: '#0b4f8a', text: '#1d2733', muted: '#4a5563' };
  * The action plan as an A4 PDF: the whole plan in English, then the whole plan in Chinese, so each half reads as
  * one document and prints on its own. The certificate fonts are reused (embedded subsets of Noto Sans and Noto Sans
  * SC, already parsed once per process): English text is set in Noto Sans, Chinese in Noto Sans SC, which also has
- * Latin letters for the codes and figures inside Chinese text. Tagged with the language of each half.
+ * Latin letters for the codes and figures inside Chinese text. Not tagged (unlike certificates): a working document
+ * to print, with the document language set to English only.
  */
 export async function renderReadinessPlanPdf(input: PlanPdfInput): Promise<Buffer> {
   const fonts = certificateFonts();
