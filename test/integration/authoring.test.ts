@@ -70,7 +70,7 @@ describe('authoring', () => {
       const saved = await submitForm(trainer.agent, textUrl('module-2'), textUrl('module-2'), {
         title: 'Module 2',
         objectives: 'Module 2',
-        markdown: 'A brand new text for module two.\n\n## Details\n\nMore words.\n',
+        markdown: 'A brand new text for module two.\n\n### Details\n\nMore words.\n',
       });
       expect(saved.status).toBe(303);
       const draft = await findDraft(COURSE);
