@@ -57,6 +57,14 @@ describe('quiz draws', () => {
     expect(draws[0]!.questions!.map((question) => question.id)).toEqual(first.questionIds);
   });
 
+  it('stores one draw when ten tabs open the quiz at once: every page shows it', async () => {
+    const { agent, id } = await learner();
+    const pages = await Promise.all(Array.from({ length: 10 }, () => openQuizForm(agent, COURSE, DRAW_MODULE)));
+    const draws = await QuizRecord.find({ learnerId: new Types.ObjectId(id), kind: 'draw' }).lean();
+    expect(draws).toHaveLength(1);
+    for (const page of pages) expect(page.questionIds).toEqual(draws[0]!.questions!.map((question) => question.id));
+  });
+
   it('grades a double submit once, against the drawn questions only', async () => {
     const { agent, id } = await learner();
     const form = await openQuizForm(agent, COURSE, DRAW_MODULE);
