@@ -2,10 +2,9 @@
  * Live reports: a refresh reads only the facts added since the last one (asked for minute by minute with an
  * equality FerretDB pushes down), and its result equals a full rebuild.
  */
-import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
 import { User } from '../../src/accounts/user.model';
-import { connectDatabase } from '../../src/db/connection';
+import type { connectDatabase } from '../../src/db/connection';
 import { getLiveCourse } from '../../src/courses/courses.service';
 import { Enrolment } from '../../src/learning/enrolment.model';
 import { ModuleCompletion } from '../../src/learning/module-completion.model';
@@ -13,21 +12,29 @@ import { ModuleTime, ModuleVisit } from '../../src/learning/module-activity.mode
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model';
 import { buildReportSnapshots, refreshReports } from '../../src/reports/report-build';
 import { seed } from '../../scripts/seed/seed';
+import { FIXTURE_SET, writeFixtureCourseSet } from '../support/course-fixtures';
 import { snapshotContents } from '../support/report-snapshots';
-import { testDatabaseName, testDatabaseUri } from '../support/test-app';
+import { connectTestDatabase, testDatabaseName, testDatabaseUri } from '../support/test-app';
 
-const COURSES = path.resolve(__dirname, '../../courses');
+// A fixture course set (the seeder imports it): editing the shipped courses cannot change these numbers.
+const COURSES = writeFixtureCourseSet();
 // About 100 000 progress facts (visits and completions) from 8 000 learners.
 const sizes = { learners: 8000, progress: 90_000, attempts: 8000, certificates: 100, seed: 11 };
-const COURSE = 'selling-to-the-un';
+const COURSE = FIXTURE_SET[0].slug;
 
 describe('incremental report refresh', () => {
   let connection: Awaited<ReturnType<typeof connectDatabase>>;
   beforeAll(async () => {
-    connection = await connectDatabase(testDatabaseUri(), testDatabaseName('report_increment'), {
+    connection = await connectTestDatabase(testDatabaseUri(), testDatabaseName('report_increment'), {
       postgresUrl: process.env.TEST_POSTGRES_URL,
     });
-    await seed({ ...sizes, coursesDir: COURSES, buildReports: false, now: new Date('2026-06-01T00:00:00Z') });
+    await seed({
+      ...sizes,
+      coursesDir: COURSES,
+      mainCourse: FIXTURE_SET[0].slug,
+      buildReports: false,
+      now: new Date('2026-06-01T00:00:00Z'),
+    });
   }, 600_000);
   afterAll(async () => {
     await mongoose.connection.dropDatabase();

@@ -3,12 +3,12 @@
  * documents that equal what the report build computes from the database afterwards.
  */
 import mongoose from 'mongoose';
-import { connectDatabase } from '../../src/db/connection';
+import type { connectDatabase } from '../../src/db/connection';
 import { refreshReports } from '../../src/reports/report-build';
 import { seed, SeedRefused } from '../../scripts/seed/seed';
 import { FIXTURE_SET, writeFixtureCourseSet } from '../support/course-fixtures';
 import { snapshotContents } from '../support/report-snapshots';
-import { testDatabaseName, testDatabaseUri } from '../support/test-app';
+import { connectTestDatabase, testDatabaseName, testDatabaseUri } from '../support/test-app';
 
 // A fixture course set (the seeder imports it): editing the shipped courses cannot change these numbers.
 const COURSES = writeFixtureCourseSet();
@@ -18,7 +18,7 @@ describe('seed', () => {
   let connection: Awaited<ReturnType<typeof connectDatabase>>;
   let result: Awaited<ReturnType<typeof seed>>;
   beforeAll(async () => {
-    connection = await connectDatabase(testDatabaseUri(), testDatabaseName('seed'));
+    connection = await connectTestDatabase(testDatabaseUri(), testDatabaseName('seed'));
     result = await seed({ ...sizes, coursesDir: COURSES, mainCourse: FIXTURE_SET[0].slug, now: new Date('2026-06-01T00:00:00Z') });
   }, 120_000);
   afterAll(async () => {
