@@ -1,4 +1,4 @@
-import type { Bilingual, CourseSettings, QuestionType, QuizOption } from '../courses/course-types';
+import type { Bilingual, CourseSettings, ModuleContent, QuestionType, QuizOption } from '../courses/course-types';
 import type { StoredGlossaryEntry, StoredReference } from '../courses/course-version.model';
 
 /**
@@ -23,17 +23,7 @@ export type DraftQuestion = {
   section?: string;
 };
 
-export type DraftModule = {
-  /** Identity of the module: learner progress is keyed by it, so it never changes once created. */
-  slug: string;
-  order: number;
-  minutes: number;
-  references: string[];
-  title: Bilingual;
-  objectives: { en: string[]; zh: string[] };
-  markdown: Bilingual;
-  quiz?: { draw?: number; questions: DraftQuestion[] };
-};
+export type DraftModule = ModuleContent & { quiz?: { draw?: number; questions: DraftQuestion[] } };
 
 /** A file of assets/: bytes are in upload storage (`storageKey`) or, once published, in courseAssets by hash. */
 export type DraftAsset = { name: string; sha256: string; size: number; contentType: string; storageKey?: string };

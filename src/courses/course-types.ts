@@ -51,7 +51,8 @@ export type Quiz = { draw?: number; questions: QuizQuestion[] };
 export type Reference = { title: string; url?: string };
 export type GlossaryEntry = { term: Bilingual; definition: Bilingual };
 
-export type LoadedModule = {
+/** A module's texts and settings, as its two Markdown files hold them; a loaded, stored or draft module adds to it. */
+export type ModuleContent = {
   /** Identity of the module (learner progress is keyed by it): the file name without number and language. */
   slug: string;
   order: number;
@@ -61,9 +62,9 @@ export type LoadedModule = {
   objectives: { en: string[]; zh: string[] };
   /** Module body without its front matter. */
   markdown: { en: string; zh: string };
-  quiz?: Quiz;
-  contentHash: string;
 };
+
+export type LoadedModule = ModuleContent & { quiz?: Quiz; contentHash: string };
 
 export type CourseAsset = { name: string; sha256: string; size: number };
 

@@ -1,22 +1,12 @@
 import mongoose, { Schema, type SchemaDefinitionProperty } from 'mongoose';
 import type { Bilingual } from './course.model';
-import type { CourseSettings, QuizQuestion } from './course-types';
+import type { CourseSettings, ModuleContent, QuizQuestion } from './course-types';
 
 export type StoredReference = { id: string; title: string; url?: string };
 export type StoredGlossaryEntry = { id: string; term: Bilingual; definition: Bilingual };
 export type StoredAssetRef = { name: string; sha256: string; size: number };
 
-export type StoredModule = {
-  slug: string;
-  order: number;
-  minutes: number;
-  title: Bilingual;
-  objectives: { en: string[]; zh: string[] };
-  markdown: Bilingual;
-  references: string[];
-  quiz?: { draw?: number; questions: QuizQuestion[] };
-  contentHash: string;
-};
+export type StoredModule = ModuleContent & { quiz?: { draw?: number; questions: QuizQuestion[] }; contentHash: string };
 
 /**
  * One immutable version of a course's content. Maps from the files (references, glossary) are stored as arrays:
