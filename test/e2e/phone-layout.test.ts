@@ -217,6 +217,30 @@ describe('phone layout: compact header and the module list', () => {
       expect(await focused(page)).toMatchObject({ tag: 'a', href: '/' });
     });
 
+    it('keeps an admin’s longer menu (seven links) to the brand’s row at 1280, at most two lines, and one row at 360', async () => {
+      const admin = await createAccount(app, { name: 'Admin Zhou', email: 'admin.zhou@example.org', role: 'admin' });
+      const adminContext = await browser.newContext({ viewport: WIDE });
+      const adminPage = await adminContext.newPage();
+      await signIn(adminPage, app.base, admin);
+      for (const locale of ['en', 'zh-CN'] as const) {
+        await adminContext.addCookies([{ name: 'lang', value: locale, url: app.base, httpOnly: true, sameSite: 'Lax' }]);
+        await adminPage.setViewportSize(WIDE);
+        await adminPage.goto(`${app.base}/admin`);
+        const wide = (await boxOf(adminPage, 'header.site-header'))!;
+        const brand = (await boxOf(adminPage, 'header .brand'))!;
+        const firstLink = (await boxOf(adminPage, 'header nav a[href="/"]'))!;
+        measured.push(`  header at 1280 px, admin, ${locale}: ${wide.height.toFixed(1)} px`);
+        await screenshot(adminPage, `phone-layout-admin-header-${locale}-1280`);
+        expect(firstLink.y).toBeLessThan(brand.bottom);
+        expect(wide.height).toBeLessThan(130);
+        await adminPage.setViewportSize(PHONE);
+        const phone = (await boxOf(adminPage, 'header.site-header'))!;
+        measured.push(`  header at 360 px, closed, admin, ${locale}: ${phone.height.toFixed(1)} px`);
+        expect(phone.height).toBeLessThan(HEADER_TARGET_PX);
+      }
+      await adminContext.close();
+    });
+
     it('logs out with the button inside the menu (at 360)', async () => {
       const other = await browser.newContext({ viewport: PHONE });
       const phonePage = await other.newPage();
