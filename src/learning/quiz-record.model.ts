@@ -43,7 +43,8 @@ const quizRecordSchema = new Schema<QuizRecordDoc>(
   },
   { collection: 'quizRecords', versionKey: false },
 );
-// Exactly one draw per attempt and one grant per number of attempts used; leads with the learner for the pages' read.
-quizRecordSchema.index({ learnerId: 1, courseSlug: 1, moduleSlug: 1, kind: 1, number: 1 }, { unique: true });
+// Exactly one draw per attempt and course version (a course update that removed all of a draw's questions draws
+// again), one grant per number of attempts used (grants have no version); leads with the learner for the pages' read.
+quizRecordSchema.index({ learnerId: 1, courseSlug: 1, moduleSlug: 1, kind: 1, number: 1, courseVersion: 1 }, { unique: true });
 
 export const QuizRecord = mongoose.model<QuizRecordDoc>('QuizRecord', quizRecordSchema);

@@ -64,15 +64,24 @@ function standingOf(course: CourseVersionDoc, attempts: QuizAttemptDoc[], record
   return quizStanding(quizRulesOf(course), attempts, grants, now);
 }
 
-const drawOf = (records: QuizRecordDoc[], number: number) => records.find((record) => record.kind === 'draw' && record.number === number);
+/**
+ * The stored draw of attempt `number` that the live version can still ask (at least one of its questions is in the
+ * quiz): the newest such, since a course update that removed every question of a draw makes a new draw for it.
+ */
+function drawOf(records: QuizRecordDoc[], number: number, module?: StoredModule): QuizRecordDoc | undefined {
+  return records
+    .filter((record) => record.kind === 'draw' && record.number === number && record.questions?.length)
+    .sort((a, b) => (b.courseVersion ?? 0) - (a.courseVersion ?? 0))
+    .find((record) => !module || questionsOfDraw(module, record.questions!).length > 0);
+}
 
 /**
  * The draw of attempt `number`, stored on first use: an insert behind the unique index, so two tabs opening the
  * quiz at once get the same set (the loser of the insert reads the winner's).
  */
 async function ensureDraw(key: QuizKey, course: CourseVersionDoc, module: StoredModule, records: QuizRecordDoc[], number: number) {
-  const existing = drawOf(records, number);
-  if (existing?.questions?.length && questionsOfDraw(module, existing.questions).length > 0) return existing;
+  const existing = drawOf(records, number, module);
+  if (existing) return existing;
   const previous = drawOf(records, number - 1)?.questions;
   const record: QuizRecordDoc = {
     ...key,
@@ -82,13 +91,12 @@ async function ensureDraw(key: QuizKey, course: CourseVersionDoc, module: Stored
     questions: drawQuestions(module, previous),
     createdAt: new Date(),
   };
-  if (existing) return { ...existing, questions: record.questions }; // drawn from a version that no longer has its questions
   try {
     await QuizRecord.create(record);
     return record;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    const winner = await QuizRecord.findOne({ ...key, kind: 'draw', number }).lean<QuizRecordDoc>();
+    const winner = await QuizRecord.findOne({ ...key, kind: 'draw', number, courseVersion: course.version }).lean<QuizRecordDoc>();
     if (!winner) throw error;
     return winner;
   }
@@ -133,7 +141,7 @@ export type SubmitOutcome =
 
 /** The questions an attempt was asked: its draw's, or the whole quiz for attempts stored before draws existed. */
 function questionsOfAttempt(module: StoredModule, records: QuizRecordDoc[], attempt: QuizAttemptDoc): QuizQuestion[] {
-  const draw = drawOf(records, attempt.attemptNumber);
+  const draw = drawOf(records, attempt.attemptNumber, module);
   if (draw?.questions?.length) return questionsOfDraw(module, draw.questions);
   const asked = new Set(attempt.answers.map((answer) => answer.questionId));
   return (module.quiz?.questions ?? []).filter((question) => asked.has(question.id));
@@ -193,7 +201,7 @@ export async function submitQuizAttempt(input: {
     const opened = (questions: QuizQuestion[]): OpenedQuiz => ({ course, module, questions, history, standing });
     if (!standing.canAttempt) return { kind: 'closed', opened: opened([]) };
 
-    const draw = drawOf(records, number);
+    const draw = drawOf(records, number, module);
     const questions = draw?.questions?.length
       ? questionsOfDraw(module, draw.questions)
       : module.quiz?.draw

@@ -3,6 +3,8 @@
  * draw is stored when the quiz page opens, so reloads and double submits see and grade the same set, and grading
  * uses the drawn questions only.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Types } from 'mongoose';
 import { importCourses } from '../../src/courses/course-importer';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model';
@@ -133,6 +135,31 @@ describe('quiz draws', () => {
     expect(fixedAt.length).toBeGreaterThan(5);
     expect(new Set(fixedAt)).toEqual(new Set([3]));
     expect(firstOptions.size).toBeGreaterThan(1);
+  });
+
+  it('draws again when a course update removed every question of a stored draw', async () => {
+    const slug = 'pool-renamed';
+    await importCourses(writeQuizCourse(slug));
+    const { agent, id } = await learner(slug);
+    const before = await openQuizForm(agent, slug, DRAW_MODULE);
+    expect(before.questionIds.every((question) => /^p\d$/.test(question))).toBe(true);
+    // Version 2 renames every question of the pool (p1..p4 become r1..r4).
+    const root = writeQuizCourse(slug);
+    const quizFile = path.join(root, slug, '01-drawing.quiz.yaml');
+    writeFileSync(quizFile, readFileSync(quizFile, 'utf8').replace(/id: p(\d)/g, 'id: r$1'));
+    await importCourses(root);
+    const after = await openQuizForm(agent, slug, DRAW_MODULE);
+    expect(after.attempt).toBe('1');
+    expect(after.questionIds.every((question) => /^r\d$/.test(question))).toBe(true);
+    const draws = await QuizRecord.find({ learnerId: new Types.ObjectId(id), kind: 'draw' }).lean();
+    expect(draws.map((draw) => draw.courseVersion).sort()).toEqual([1, 2]);
+    const right = Object.fromEntries(Object.entries(RIGHT).map(([question, choice]) => [question.replace('p', 'r'), choice]));
+    const graded = await agent
+      .post(quizUrl(slug, DRAW_MODULE))
+      .set('Accept', 'application/json')
+      .type('form')
+      .send(answersFor(after, right));
+    expect(graded.body).toMatchObject({ score: 100, attemptNumber: 1 });
   });
 
   it('asks every question of a quiz without draw', async () => {
