@@ -53,6 +53,7 @@ const envSchema = z.object({
     }),
   MAIL_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
   MAIL_LEASE_SECONDS: z.coerce.number().min(1).max(86400).default(300),
+  MAIL_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -104,6 +105,8 @@ export type Config = Readonly<{
   mailPollMs: number;
   /** How long a claimed attempt may run before another process takes it over as the next attempt. */
   mailLeaseMs: number;
+  /** Delivered messages (body, attempts, claims) are deleted this long after delivery; failures stay listed. */
+  mailKeepMs: number;
   /** A session ends after this long without a request (rolling cookie). */
   sessionIdleMinutes: number;
   /** A signed-in session ends this long after sign-in, however active. */
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailRetryDelaysMs: Object.freeze(values.MAIL_RETRY_SECONDS.split(',').map((part) => Math.round(Number(part.trim()) * 1000))),
     mailPollMs: Math.round(values.MAIL_POLL_SECONDS * 1000),
     mailLeaseMs: Math.round(values.MAIL_LEASE_SECONDS * 1000),
+    mailKeepMs: values.MAIL_KEEP_DAYS * 24 * 3600 * 1000,
     sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: values.SESSION_ABSOLUTE_HOURS,
     certSigningKey: values.CERT_SIGNING_KEY ? toEd25519Pem(values.CERT_SIGNING_KEY) : undefined,

@@ -25,6 +25,7 @@ export function createMailSystem(config: Config, logger: Logger, transport: Mail
     leaseMs: config.mailLeaseMs,
     smtpUrl: config.smtpUrl,
     pollMs: config.mailPollMs,
+    keepMs: config.mailKeepMs,
   });
   return {
     worker,

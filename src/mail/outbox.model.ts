@@ -65,6 +65,8 @@ const claimSchema = new Schema<MailClaimDoc>(
   },
   { collection: 'mailClaims', versionKey: false },
 );
+// The purge deletes a delivered message's claims by message.
+claimSchema.index({ messageId: 1 });
 export const MailClaim = mongoose.model<MailClaimDoc>('MailClaim', claimSchema);
 
 export type MailAttemptDoc = {
@@ -90,7 +92,7 @@ const attemptSchema = new Schema<MailAttemptDoc>(
   },
   { collection: 'mailAttempts', versionKey: false },
 );
-// A message's history (tests, operators reading the database): equality on the message id.
+// A message's history (operators reading the database), and the purge: equality on the message id.
 attemptSchema.index({ messageId: 1 });
 export const MailAttempt = mongoose.model<MailAttemptDoc>('MailAttempt', attemptSchema);
 
@@ -99,6 +101,8 @@ const sentSchema = new Schema<MailSentDoc>(
   { _id: { type: Schema.Types.ObjectId, required: true }, attempt: { type: Number, required: true }, at: { type: Date, required: true } },
   { collection: 'mailSent', versionKey: false },
 );
+// The hourly purge finds messages delivered before the retention limit.
+sentSchema.index({ at: 1 });
 export const MailSent = mongoose.model<MailSentDoc>('MailSent', sentSchema);
 
 /** The message's id; what admins and trainers see is copied here (never the body), so their pages read one collection. */

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { OutgoingMail } from './mailer';
-import { MailDue, MailFailure, MailMessage, stepId, type MailFailureDoc } from './outbox.model';
+import { MailAttempt, MailClaim, MailDue, MailFailure, MailMessage, MailSent, stepId, type MailFailureDoc } from './outbox.model';
 import type { Sealer } from './seal';
 import { maskAddress } from './transport';
 
@@ -64,4 +64,22 @@ export async function listFailedMessages(limit = 100): Promise<FailedMessage[]> 
 /** Messages waiting for a first attempt or a retry (the outbox's backlog). */
 export async function countWaitingMessages(): Promise<number> {
   return MailDue.countDocuments({});
+}
+
+/**
+ * Deletes what is left of messages delivered before `before` (body, attempts, claims, then the sent fact that finds
+ * them, so an interrupted purge is finished by the next), at most `limit` a call. Deleting never races an insert of
+ * the same fact, so every process may run it. Failures stay: admins and trainers list them.
+ */
+export async function purgeDeliveredMail(before: Date, limit = 500): Promise<number> {
+  const sent = await MailSent.find({ at: { $lt: before } }, { _id: 1 })
+    .limit(limit)
+    .lean<{ _id: Types.ObjectId }[]>();
+  if (!sent.length) return 0;
+  const ids = sent.map((doc) => doc._id);
+  await MailMessage.deleteMany({ _id: { $in: ids } });
+  await MailAttempt.deleteMany({ messageId: { $in: ids } });
+  await MailClaim.deleteMany({ messageId: { $in: ids } });
+  await MailSent.deleteMany({ _id: { $in: ids } });
+  return ids.length;
 }

@@ -2,6 +2,7 @@ import { AsyncResource } from 'node:async_hooks';
 import mongoose from 'mongoose';
 import type { Logger } from '../logger';
 import { MailDue, type MailDueDoc } from './outbox.model';
+import { purgeDeliveredMail } from './outbox.service';
 import { processDue, type StepContext, type StepResult } from './outbox-steps';
 
 /** Due entries read per query, and messages delivered at once by one process. */
@@ -9,9 +10,10 @@ const BATCH = 10;
 const CONCURRENCY = 3;
 /** A pass stops after this many full batches, so a large backlog cannot keep one pass (and shutdown) waiting. */
 const MAX_BATCHES_PER_PASS = 20;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 export type OutboxWorker = {
-  /** Polls every `pollMs` until stopped (unref'd: it never keeps a process alive). */
+  /** Polls every `pollMs`, and purges delivered mail hourly, until stopped (unref'd: it never keeps a process alive). */
   start(): void;
   /** Asks for a pass soon (called on every send); ignored once stopped. */
   nudge(): void;
@@ -26,8 +28,10 @@ export type OutboxWorker = {
  * outbox-steps.ts, so each message is sent once however many run. A pass reads the earliest due entries in small
  * batches and works on them a few at a time; passes never overlap within a process.
  */
-export function createOutboxWorker(ctx: StepContext & { pollMs: number; logger: Logger }): OutboxWorker {
+export function createOutboxWorker(ctx: StepContext & { pollMs: number; keepMs: number; logger: Logger }): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
+  let purgeTimer: NodeJS.Timeout | undefined;
+  let purging: Promise<unknown> | undefined;
   let stopped = false;
   let current: Promise<StepResult[]> | undefined;
   let again = false;
@@ -76,11 +80,20 @@ export function createOutboxWorker(ctx: StepContext & { pollMs: number; logger: 
     scope.runInAsyncScope(() => setImmediate(() => void runPass()));
   }
 
+  function purge(): void {
+    if (purging || mongoose.connection.readyState !== 1) return;
+    purging = purgeDeliveredMail(new Date(Date.now() - ctx.keepMs))
+      .catch((error: unknown) => ctx.logger.warn({ err: error }, 'purging delivered mail failed; it is retried in an hour'))
+      .finally(() => (purging = undefined));
+  }
+
   return {
     start() {
       if (timer || stopped) return;
       timer = scope.runInAsyncScope(() => setInterval(() => void runPass(), ctx.pollMs));
       timer.unref();
+      purgeTimer = scope.runInAsyncScope(() => setInterval(purge, PURGE_EVERY_MS));
+      purgeTimer.unref();
       schedule();
     },
     nudge() {
@@ -90,7 +103,9 @@ export function createOutboxWorker(ctx: StepContext & { pollMs: number; logger: 
     async stop(waitMs = 10_000) {
       stopped = true;
       clearInterval(timer);
-      if (current) await Promise.race([current, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+      clearInterval(purgeTimer);
+      const busy = [current, purging].filter(Boolean);
+      if (busy.length) await Promise.race([Promise.all(busy), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
     },
   };
 }

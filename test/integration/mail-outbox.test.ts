@@ -11,7 +11,7 @@ import { findFreePort } from '../../src/db/embedded-server';
 import { createLogger } from '../../src/logger';
 import { createMailSystem, type MailSystem } from '../../src/mail/mail.setup';
 import { MailAttempt, MailClaim, MailDue, MailMessage, MailSent, stepId } from '../../src/mail/outbox.model';
-import { enqueueMail, failedMessagesForCohort } from '../../src/mail/outbox.service';
+import { enqueueMail, failedMessagesForCohort, purgeDeliveredMail } from '../../src/mail/outbox.service';
 import { createSealer } from '../../src/mail/seal';
 import { csrfFrom, newAgent, tokenFor, type Agent } from '../support/agents';
 import { signedInUser } from '../support/learners';
@@ -184,6 +184,16 @@ describe('mail outbox with a real SMTP server', () => {
     expect(stored - start).toBe(10);
     expect(delivered - stored).toBe(1 + 5 * 5);
     mail.worker.start();
+  });
+
+  it('delivered mail is purged (body, attempts, claims) once older than the retention time', async () => {
+    const delivered = await MailSent.countDocuments({});
+    expect(delivered).toBeGreaterThan(5);
+    expect(await purgeDeliveredMail(new Date(Date.now() - 3600_000))).toBe(0);
+    expect(await purgeDeliveredMail(new Date(Date.now() + 1000), 3)).toBe(3);
+    expect(await purgeDeliveredMail(new Date(Date.now() + 1000))).toBe(delivered - 3);
+    const left = await Promise.all([MailSent, MailMessage, MailAttempt, MailClaim].map((model) => model.countDocuments({})));
+    expect(left).toEqual([0, 0, 0, 0]);
   });
 
   it('after the last retry the failure is listed for admins (masked, no body) and for the cohort via failedMessagesForCohort', async () => {

@@ -65,6 +65,7 @@ describe('mail configuration', () => {
     expect(config.mailRetryDelaysMs).toEqual([30_000, 120_000, 600_000, 3_600_000, 21_600_000]);
     expect(config.mailPollMs).toBe(5000);
     expect(config.mailLeaseMs).toBe(300_000);
+    expect(config.mailKeepMs).toBe(30 * 24 * 3600 * 1000);
   });
 
   it('takes decimals for tests and refuses anything else, naming the variable', () => {
@@ -74,6 +75,7 @@ describe('mail configuration', () => {
       ['MAIL_RETRY_SECONDS', '-1'],
       ['MAIL_POLL_SECONDS', '0'],
       ['MAIL_LEASE_SECONDS', 'soon'],
+      ['MAIL_KEEP_DAYS', '0'],
     ] as const) {
       expect(() => loadConfig({ DATA_DIR: dataDir, [variable]: value })).toThrow(ConfigError);
       expect(() => loadConfig({ DATA_DIR: dataDir, [variable]: value })).toThrow(variable);
