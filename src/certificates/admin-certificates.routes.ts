@@ -5,10 +5,10 @@ import { assertCanManageCourse } from '../access/course-access';
 import { listAuditEntries } from '../audit/audit.service';
 import { NotFound } from '../http/errors';
 import { correctCertificateName, revokeCertificate, searchCertificates, type AdminFailure } from './certificate-admin.service';
-import { adminListQuery, correctSchema, revokeSchema, serialParam } from './certificates.schemas';
+import { adminListQuery, correctSchema, revokeSchema, serialParams } from './certificates.schemas';
 import { findCertificate } from './certificates.service';
 import { buildAdminListView, buildAdminShowView, type AdminForms } from './admin-certificates.view';
-import { actorOf, parseForm } from '../http/request';
+import { actorOf, parseForm, parseParams, parseQuery } from '../http/request';
 
 const FAILURES: Record<AdminFailure, string> = {
   not_found: 'error.404.body',
@@ -30,8 +30,7 @@ export function adminCertificatesRoutes(): Router {
   });
 
   router.get('/admin/certificates', async (req, res) => {
-    const query = adminListQuery.safeParse(req.query);
-    const { q, page } = query.success ? query.data : { q: '', page: 1 };
+    const { q, page } = parseQuery(adminListQuery, req.query);
     const result = await searchCertificates(actorOf(req), q, page);
     res.render('certificates/admin-index', buildAdminListView(result, q, res.locals.t, res.locals.locale));
   });
@@ -45,50 +44,47 @@ export function adminCertificatesRoutes(): Router {
   }
 
   router.get('/admin/certificates/:serial', async (req, res) => {
-    const serial = serialParam.safeParse(req.params.serial);
-    if (!serial.success) throw new NotFound();
+    const { serial } = parseParams(serialParams, req.params);
     const notice = req.query.notice === 'revoked' || req.query.notice === 'corrected' ? req.query.notice : undefined;
-    await renderShow(req, res, serial.data, { notice });
+    await renderShow(req, res, serial, { notice });
   });
 
   router.post('/admin/certificates/:serial/revoke', async (req, res) => {
-    const serial = serialParam.safeParse(req.params.serial);
-    if (!serial.success) throw new NotFound();
+    const { serial } = parseParams(serialParams, req.params);
     const form = parseForm(revokeSchema, req.body);
     if (!form.ok) {
-      await renderShow(req, res, serial.data, { revoke: { values: form.values, errors: form.errors } }, 400);
+      await renderShow(req, res, serial, { revoke: { values: form.values, errors: form.errors } }, 400);
       return;
     }
-    const result = await revokeCertificate(actorOf(req), { serial: serial.data, ...form.data });
+    const result = await revokeCertificate(actorOf(req), { serial: serial, ...form.data });
     if (typeof result === 'string') {
       if (result === 'not_found') throw new NotFound();
       await renderShow(
         req,
         res,
-        serial.data,
+        serial,
         { revoke: { values: { reason: form.data.reason, note: form.data.note }, errors: { reason: FAILURES[result] } } },
         409,
       );
       return;
     }
-    res.redirect(303, `/admin/certificates/${serial.data}?notice=revoked`);
+    res.redirect(303, `/admin/certificates/${serial}?notice=revoked`);
   });
 
   router.post('/admin/certificates/:serial/correct', async (req, res) => {
-    const serial = serialParam.safeParse(req.params.serial);
-    if (!serial.success) throw new NotFound();
+    const { serial } = parseParams(serialParams, req.params);
     const form = parseForm(correctSchema, req.body);
     if (!form.ok) {
-      await renderShow(req, res, serial.data, { correct: { values: form.values, errors: form.errors } }, 400);
+      await renderShow(req, res, serial, { correct: { values: form.values, errors: form.errors } }, 400);
       return;
     }
-    const result = await correctCertificateName(actorOf(req), { serial: serial.data, name: form.data.name });
+    const result = await correctCertificateName(actorOf(req), { serial: serial, name: form.data.name });
     if (typeof result === 'string') {
       if (result === 'not_found') throw new NotFound();
-      await renderShow(req, res, serial.data, { correct: { values: { name: form.data.name }, errors: { name: FAILURES[result] } } }, 409);
+      await renderShow(req, res, serial, { correct: { values: { name: form.data.name }, errors: { name: FAILURES[result] } } }, 409);
       return;
     }
-    res.redirect(303, `/admin/certificates/${serial.data}?notice=corrected`);
+    res.redirect(303, `/admin/certificates/${serial}?notice=corrected`);
   });
 
   return router;

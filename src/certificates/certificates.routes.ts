@@ -5,7 +5,8 @@ import { Conflict, Forbidden, Gone, HttpError, NotFound } from '../http/errors';
 import { isRecordSignatureValid } from './certificate-signature';
 import type { CertificateDoc } from './certificate.model';
 import { certificateSettings, credentialKeys, keyRing } from './certificates.context';
-import { serialParam } from './certificates.schemas';
+import { serialParams } from './certificates.schemas';
+import { parseParams } from '../http/request';
 import { certificatePdf, findCertificate, listLearnerCertificates } from './certificates.service';
 import { toCertificateView } from './certificate-view';
 import { buildLearnerCertificatesView } from './certificates.view';
@@ -16,8 +17,8 @@ const requireStaff = requireRole('trainer', 'admin');
 
 /** Loads the certificate named by :serial into res.locals; 404 for a malformed or unknown serial. */
 const loadCertificate: RequestHandler = async (req, res, next) => {
-  const serial = serialParam.safeParse(req.params.serial);
-  const doc = serial.success ? await findCertificate(serial.data) : null;
+  const { serial } = parseParams(serialParams, req.params);
+  const doc = await findCertificate(serial);
   if (!doc) throw new NotFound();
   res.locals.certificate = doc;
   next();

@@ -5,6 +5,7 @@ import { SERIAL_PATTERN } from './certificate-format';
 import { revocationReasons } from './certificate.model';
 
 export const serialParam = z.string().regex(SERIAL_PATTERN);
+export const serialParams = z.object({ serial: serialParam });
 
 export const revokeSchema = z.object({
   reason: z.enum(revocationReasons, { error: 'admin.certificates.reasonRequired' }),
@@ -20,7 +21,8 @@ export type RevokeInput = z.infer<typeof revokeSchema>;
 
 export const correctSchema = z.object({ name: nameField });
 
+// A list filter never fails the page: an odd search or page number shows the first page of everything.
 export const adminListQuery = z.object({
-  q: z.string().max(200).optional().default(''),
-  page: z.coerce.number().int().min(1).max(10_000).optional().default(1),
+  q: z.string().max(200).optional().default('').catch(''),
+  page: z.coerce.number().int().min(1).max(10_000).optional().default(1).catch(1),
 });
