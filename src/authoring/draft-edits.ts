@@ -97,17 +97,27 @@ export function addQuestion(content: DraftContent, slug: string, input: { id: st
   return module.quiz.questions.length - 1;
 }
 
+/**
+ * Replaces a question with what the form sent. The form has no fields for `section` and `fixed` (written in the
+ * quiz file): they are kept from the question as it was, for the options whose id is unchanged.
+ */
 export function updateQuestion(content: DraftContent, slug: string, index: number, question: DraftQuestion): void {
-  findQuestion(content, slug, index);
+  const before = findQuestion(content, slug, index);
   const quiz = findModule(content, slug).quiz;
-  if (quiz) quiz.questions[index] = question;
+  const fixed = new Set(before.options.filter((option) => option.fixed).map((option) => option.id));
+  const options = question.options.map((option) =>
+    fixed.has(option.id) && option.fixed === undefined ? { ...option, fixed: true } : option,
+  );
+  const section = question.section ?? before.section;
+  if (quiz) quiz.questions[index] = { ...question, options, ...(section ? { section } : {}) };
 }
 
 export function deleteQuestion(content: DraftContent, slug: string, index: number): void {
   findQuestion(content, slug, index);
   const module = findModule(content, slug);
   const questions = module.quiz?.questions.filter((_, position) => position !== index) ?? [];
-  if (questions.length > 0) module.quiz = { questions };
+  // The quiz's `draw` stays; the validator says when the pool becomes smaller than it.
+  if (questions.length > 0) module.quiz = { ...module.quiz, questions };
   else delete module.quiz;
 }
 
