@@ -14,7 +14,7 @@ export type ModuleCompletionDoc = {
  * One insert-only fact (kind `completion` of learnerFacts) per module a learner completed. Progress is keyed by the module's identity (its slug),
  * not by course version, so a new version keeps progress on every module whose slug did not change, and removing a
  * module from a course never deletes these records. Insert-only documents behind a unique index are exactly-once
- * under concurrent requests on MongoDB and FerretDB alike (see README, compatibility).
+ * under concurrent requests on MongoDB and FerretDB alike (see docs/database.md, compatibility).
  */
 export const ModuleCompletion = learnerFactKind<ModuleCompletionDoc>('ModuleCompletion', 'completion', {
   moduleSlug: { type: String, required: true },
