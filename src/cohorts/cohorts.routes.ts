@@ -1,52 +1,32 @@
 import { Router, type Request, type Response } from 'express';
 import type { AccountsContext } from '../accounts/accounts.context';
 import { onAccountCreated } from '../accounts/account-events';
-import { requireRole, requireUser } from '../accounts/auth.middleware';
+import { requireRole } from '../accounts/auth.middleware';
 import { BadRequest, NotFound } from '../http/errors';
-import { FixedWindowLimiter, limitByIp } from '../http/rate-limit';
+import { FixedWindowLimiter } from '../http/rate-limit';
 import type { Locale } from '../i18n/i18n';
 import { failedMessagesForCohort } from '../mail/outbox.service';
 import { acceptFiles, uploadedFiles } from '../uploads/upload.middleware';
 import type { CohortDoc } from './cohort.model';
 import { readinessCheckOf } from '../readiness/readiness-store';
 import { csvDocument } from '../reports/report-csv';
-import {
-  acceptInvitation,
-  acceptInvitationsForAddress,
-  cohortForInvitation,
-  inviteAddresses,
-  planReminders,
-  sendReminders,
-} from './cohort-mail.service';
+import { acceptInvitationsForAddress, inviteAddresses, planReminders, sendReminders } from './cohort-mail.service';
 import { buildRoster, sortRoster } from './cohort-roster.service';
+import { cohortParams, createCohortForm, inviteForm, MAX_ADDRESSES, memberParams, parseAddresses, rosterQuery } from './cohorts.schemas';
 import {
-  cohortParams,
-  createCohortForm,
-  invitationParams,
-  inviteForm,
-  joinParams,
-  MAX_ADDRESSES,
-  memberParams,
-  parseAddresses,
-  rosterQuery,
-} from './cohorts.schemas';
-import {
-  addMember,
   closeJoinLink,
   cohortCourseOptions,
-  cohortForCode,
   createCohort,
   currentJoinLink,
-  isMember,
   listCohorts,
   removeMember,
   requireManagedCohort,
 } from './cohorts.service';
+import { cohortJoinRoutes } from './cohort-join.routes';
 import { listLearnerCohorts } from './cohort-membership';
 import {
   buildCohortListView,
   buildLearnerCohortsView,
-  buildJoinView,
   buildNewCohortView,
   buildRemindersView,
   buildRosterView,
@@ -74,7 +54,6 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
   const limits = {
     invite: new FixedWindowLimiter('cohort-invite-user', 20, 60 * MINUTE),
     remind: new FixedWindowLimiter('cohort-remind-user', 30, 60 * MINUTE),
-    joinIp: new FixedWindowLimiter('cohort-join-ip', 120, 15 * MINUTE),
   };
   const mailContext = (req: Request) => ({ mailer: accounts.mailer, baseUrl: accounts.config.baseUrl, locale: req.locale as Locale });
 
@@ -256,52 +235,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
     });
   }
 
-  const joinLimit = limitByIp(limits.joinIp);
-
-  router.get('/join/:code', joinLimit, async (req, res) => {
-    const { code } = parse(joinParams, req.params);
-    const cohort = await cohortForCode(code);
-    const member = req.user ? await isMember(cohort._id, req.user.id) : false;
-    res.set('Cache-Control', 'no-store');
-    res.render(
-      'cohorts/join',
-      await buildJoinView(
-        cohort,
-        { action: `/join/${code}`, isSignedIn: Boolean(req.user), isMember: member, kind: 'link' },
-        langOf(res),
-        res.locals.t,
-      ),
-    );
-  });
-
-  router.post('/join/:code', joinLimit, requireUser, async (req, res) => {
-    const { code } = parse(joinParams, req.params);
-    const cohort = await cohortForCode(code);
-    await addMember(cohort, req.user!.id, 'link');
-    res.redirect(303, '/dashboard');
-  });
-
-  router.get('/invitations/:token', joinLimit, async (req, res) => {
-    const { token } = parse(invitationParams, req.params);
-    const cohort = await cohortForInvitation(token);
-    const member = req.user ? await isMember(cohort._id, req.user.id) : false;
-    res.set('Cache-Control', 'no-store');
-    res.render(
-      'cohorts/join',
-      await buildJoinView(
-        cohort,
-        { action: `/invitations/${token}`, isSignedIn: Boolean(req.user), isMember: member, kind: 'invitation' },
-        langOf(res),
-        res.locals.t,
-      ),
-    );
-  });
-
-  router.post('/invitations/:token', joinLimit, requireUser, async (req, res) => {
-    const { token } = parse(invitationParams, req.params);
-    await acceptInvitation(token, req.user!.id);
-    res.redirect(303, '/dashboard');
-  });
+  router.use(cohortJoinRoutes());
 
   return router;
 }
