@@ -5,6 +5,8 @@ import type { Lang } from '../courses/course-types';
 import { listPublishedCourses } from '../courses/courses.service';
 import { BadRequest, ServiceUnavailable } from '../http/errors';
 import type { Translate } from '../i18n/i18n';
+import { cohortMembersFor } from '../cohorts/cohort-reports';
+import { listCohorts } from '../cohorts/cohorts.service';
 import { csvDocument } from '../reports/report-csv';
 import { groupLabel, type Table } from '../reports/report-tables';
 import { readinessCheckOf } from './readiness-store';
@@ -33,7 +35,15 @@ export function readinessTable(distribution: ReadinessDistribution, check: Readi
   };
 }
 
-type Selection = { course?: string; courses: { slug: string; title: string }[]; learnerIds?: string[]; needsCourse: boolean };
+type Selection = {
+  course?: string;
+  courses: { slug: string; title: string }[];
+  /** A cohort's members instead of a course's (cohorts the reader manages: their own, all for admins). */
+  cohort?: string;
+  cohorts: { id: string; name: string }[];
+  learnerIds?: string[];
+  needsCourse: boolean;
+};
 
 /** Admins see every learner or one course's; trainers one of the courses they manage (403 for any other). */
 async function selectionFor(req: Request, lang: Lang): Promise<Selection> {
@@ -45,11 +55,18 @@ async function selectionFor(req: Request, lang: Lang): Promise<Selection> {
   const courses = (await listPublishedCourses())
     .filter((entry) => !managed || managed.includes(entry.slug))
     .map((entry) => ({ slug: entry.slug, title: entry.title[lang] }));
+  const cohorts = (await listCohorts(actor)).map((cohort) => ({ id: String(cohort._id), name: cohort.name }));
+  const cohort = req.query.cohort;
+  if (cohort !== undefined && (typeof cohort !== 'string' || (cohort !== '' && !/^[0-9a-f]{24}$/.test(cohort)))) throw new BadRequest();
+  if (cohort) {
+    const { memberIds } = await cohortMembersFor(actor, cohort);
+    return { cohort, cohorts, courses, learnerIds: memberIds, needsCourse: false };
+  }
   if (course) {
     await assertCanManageCourse(actor, course);
-    return { course, courses, learnerIds: await enrolledLearnerIds(course), needsCourse: false };
+    return { course, courses, cohorts, learnerIds: await enrolledLearnerIds(course), needsCourse: false };
   }
-  return { courses, needsCourse: actor.role !== 'admin' };
+  return { courses, cohorts, needsCourse: actor.role !== 'admin' };
 }
 
 async function requireCheck(req: Request): Promise<ReadinessCheck> {
@@ -73,7 +90,7 @@ export function readinessReportRouter(): Router {
     const table = readinessTable(await readinessDistribution({ learnerIds: selection.learnerIds }), check, lang, t);
     res.set({
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="readiness${selection.course ? `-${selection.course}` : ''}.csv"`,
+      'Content-Disposition': `attachment; filename="readiness${selection.course ? `-${selection.course}` : ''}${selection.cohort ? `-cohort-${selection.cohort}` : ''}.csv"`,
       'Cache-Control': 'no-store',
     });
     res.send(csvDocument(table.header, table.rows));
@@ -90,6 +107,8 @@ export function readinessReportRouter(): Router {
       title: t('readiness.report.title'),
       courses: selection.courses,
       course: selection.course ?? '',
+      cohorts: selection.cohorts,
+      cohort: selection.cohort ?? '',
       isAdmin: req.user!.role === 'admin',
       needsCourse: selection.needsCourse,
       learners: distribution?.learners ?? 0,
@@ -97,7 +116,9 @@ export function readinessReportRouter(): Router {
         header: table.header,
         rows: table.rows.map((row) => row.map((cell) => ({ text: cell === null || cell === undefined ? '–' : String(cell) }))),
       },
-      csvHref: `/reports/readiness.csv${selection.course ? `?course=${encodeURIComponent(selection.course)}` : ''}`,
+      csvHref: selection.cohort
+        ? `/reports/readiness.csv?cohort=${selection.cohort}`
+        : `/reports/readiness.csv${selection.course ? `?course=${encodeURIComponent(selection.course)}` : ''}`,
     });
   });
 

@@ -393,6 +393,20 @@ describe('the roster', () => {
     expect((await admin.agent.get(`/reports/courses/${COURSE}`).expect(200)).text).toContain('Admin-only cohort');
   });
 
+  it('filters the readiness report by cohort', async () => {
+    const csv = await trainer.agent.get(`/reports/readiness.csv?cohort=${cohortId}`).expect(200);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    // The first row is everyone selected: of the two members only Li Na has taken the readiness check.
+    expect(lines[1]!.split(',')[2]).toBe('1');
+    const page = await trainer.agent.get(`/reports/readiness?cohort=${cohortId}`).expect(200);
+    expect(page.text).toContain(`<option value="${cohortId}" selected>Roster cohort</option>`);
+    await otherTrainer.agent.get(`/reports/readiness?cohort=${cohortId}`).expect(403);
+    await trainer.agent.get('/reports/readiness?cohort=nonsense').expect(400);
+  });
+
   it('previews the reminder, sends it once a week at most even when 10 sends race', async () => {
     const preview = await trainer.agent.get(`/cohorts/${cohortId}/reminders`).expect(200);
     expect(preview.text).toContain('wang.fang@example.org');
