@@ -24,6 +24,7 @@ describe('quiz review in the browser', () => {
   let context: BrowserContext;
   let page: Page;
   const checked: string[] = [];
+  let learnerId = '';
 
   beforeAll(async () => {
     const course = path.join(
@@ -32,6 +33,7 @@ describe('quiz review in the browser', () => {
     );
     [app, browser] = await Promise.all([startE2eServer('quiz_review', [course]), launchBrowser()]);
     const learner = await createAccount(app, { name: 'Quiz Reviewer', email: 'quiz.reviewer@example.org', role: 'learner' });
+    learnerId = learner.id;
     context = await browser.newContext({ viewport: WIDTHS[0], bypassCSP: true });
     await enableAxe(context);
     page = await context.newPage();
@@ -154,4 +156,34 @@ describe('quiz review in the browser', () => {
     expect(await main.innerText()).toContain('正确答案：');
     await checkAccessibility('result-passed-zh-CN');
   }, 240_000);
+
+  it("lets the course's trainer grant one more attempt from an accessible page", async () => {
+    const trainer = await createAccount(app, {
+      name: 'Quiz Trainer',
+      email: 'quiz.trainer@example.org',
+      role: 'trainer',
+      courses: [COURSE],
+    });
+    const staff = await browser.newContext({ viewport: WIDTHS[0], bypassCSP: true });
+    await enableAxe(staff);
+    const learnerPage = page;
+    page = await staff.newPage();
+    try {
+      await signIn(page, app.base, trainer);
+      const url = `${app.base}/reports/courses/${COURSE}/learners/${learnerId}/quiz-attempts`;
+      await page.goto(`${url}?lang=zh-CN`);
+      await checkAccessibility('grant-page-zh-CN');
+      await page.goto(`${url}?lang=en`);
+      await checkAccessibility('grant-page-en');
+      await Promise.all([
+        page.waitForURL(/notice=granted/),
+        page.getByRole('button', { name: /Grant one more attempt at the quiz of Drawing questions/ }).click(),
+      ]);
+      expect(await page.locator('main [role=status]').innerText()).toContain('One more attempt granted.');
+      await checkAccessibility('grant-page-granted-en');
+    } finally {
+      await staff.close();
+      page = learnerPage;
+    }
+  }, 120_000);
 });
