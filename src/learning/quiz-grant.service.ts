@@ -67,7 +67,16 @@ export async function grantQuizAttempt(actor: Actor, courseSlug: string, learner
   if (rules.maxAttempts === 0) return 'unlimited';
   const before = quizStanding(rules, attempts, grants);
   try {
-    await QuizRecord.create({ ...key, kind: 'grant', number: before.used, grantedBy: new Types.ObjectId(actor.id), createdAt: new Date() });
+    // courseVersion 0: a grant belongs to no version, and a field the unique index covers must be present (FerretDB
+    // does not treat two missing values as equal in a unique index, MongoDB does).
+    await QuizRecord.create({
+      ...key,
+      kind: 'grant',
+      number: before.used,
+      courseVersion: 0,
+      grantedBy: new Types.ObjectId(actor.id),
+      createdAt: new Date(),
+    });
   } catch (error) {
     if (isDuplicateKey(error)) return 'already';
     throw error;

@@ -21,7 +21,7 @@ export type QuizRecordDoc = {
   moduleSlug: string;
   kind: QuizRecordKind;
   number: number;
-  /** draw: the course version drawn from, and the questions in the order shown. */
+  /** draw: the course version drawn from, and the questions in the order shown; grant: 0. */
   courseVersion?: number;
   questions?: DrawnQuestion[];
   /** grant: who granted it. */
@@ -44,7 +44,7 @@ const quizRecordSchema = new Schema<QuizRecordDoc>(
   { collection: 'quizRecords', versionKey: false },
 );
 // Exactly one draw per attempt and course version (a course update that removed all of a draw's questions draws
-// again), one grant per number of attempts used (grants have no version); leads with the learner for the pages' read.
+// again), one grant per number of attempts used (grants have version 0); leads with the learner for the pages' read.
 quizRecordSchema.index({ learnerId: 1, courseSlug: 1, moduleSlug: 1, kind: 1, number: 1, courseVersion: 1 }, { unique: true });
 
 export const QuizRecord = mongoose.model<QuizRecordDoc>('QuizRecord', quizRecordSchema);
