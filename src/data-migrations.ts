@@ -1,5 +1,5 @@
 import { migrateLegacyDrafts } from './authoring/course-draft.model';
-import { migrateLegacyLearnerFacts } from './learning/learner-fact.model';
+import { fillCourseLevelModuleSlug, migrateLegacyLearnerFacts } from './learning/learner-fact.model';
 
 /**
  * Moves data stored by earlier versions into today's shapes, once connected and before anything else uses the
@@ -9,4 +9,5 @@ import { migrateLegacyLearnerFacts } from './learning/learner-fact.model';
 export async function runDataMigrations(log: (line: string) => void): Promise<void> {
   await migrateLegacyDrafts(log);
   await migrateLegacyLearnerFacts(log);
+  await fillCourseLevelModuleSlug(log);
 }

@@ -184,6 +184,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       write(writers.enrolments, feed.enrolment, {
         _id: seededObjectId(random, at),
         ...base,
+        moduleSlug: '',
         enrolledAt: at,
         lastModuleSlug: activity.lastModuleSlug,
         lastVisitedAt: activity.lastVisitedAt,
@@ -216,7 +217,8 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
           writers.quizzesPassed.add({ ...base, moduleSlug: attempt.moduleSlug, passedAt: attempt.submittedAt });
         }
       }
-      if (activity.completedAt) writers.coursesCompleted.add({ ...base, completedAt: activity.completedAt, courseVersion: course.version });
+      if (activity.completedAt)
+        writers.coursesCompleted.add({ ...base, moduleSlug: '', completedAt: activity.completedAt, courseVersion: course.version });
       if (activity.completedAt && certificates < options.certificates) {
         certificates += 1;
         write(

@@ -5,6 +5,7 @@ import { loadCoursesRoot } from './course-files';
 import { publishCourseVersion } from './course-publisher';
 import type { Problem } from './course-types';
 import { ImportReport } from './import-report.model';
+import { isDuplicateKey } from '../db/duplicate-key';
 
 export type ImportOutcome = {
   slug: string;
@@ -47,7 +48,12 @@ export async function importCourses(root: string, options: { onCourseDone?: (out
 
   const checkedAt = new Date();
   for (const outcome of outcomes) {
-    await ImportReport.updateOne({ courseSlug: outcome.slug }, { $set: { problems: outcome.problems, checkedAt } }, { upsert: true });
+    const report = () => ImportReport.updateOne({ courseSlug: outcome.slug }, { $set: { problems: outcome.problems, checkedAt } }, { upsert: true });
+    // Two importers upserting the same new report: one inserts, the other's insert collides; updating is then right.
+    await report().catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+      return report();
+    });
   }
   return outcomes.sort((a, b) => a.slug.localeCompare(b.slug));
 }

@@ -1,6 +1,10 @@
-/** True for MongoDB's duplicate-key error (E11000): the unique index refused a second copy of a fact. */
+/**
+ * True when a unique index refused a second copy of a fact: MongoDB's E11000, or, for an update that would
+ * collide, FerretDB 1.24's passed-through PostgreSQL unique violation (SQLSTATE 23505, without code 11000).
+ */
 export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === 11000;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 11000 || (typeof message === 'string' && message.includes('(SQLSTATE 23505)'));
 }
 
 /** True when every write error of an unordered bulk insert is a duplicate key (the rest went in). */

@@ -1,5 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { onlyDuplicateKeys } from '../db/duplicate-key';
+import { isDuplicateKey, onlyDuplicateKeys } from '../db/duplicate-key';
 
 /**
  * What one learner has done in one course, as insert-only facts in one collection (`learnerFacts`), told apart by
@@ -38,6 +38,9 @@ const learnerFactSchema = new Schema<LearnerFactDoc>(
   {
     learnerId: { type: Schema.Types.ObjectId, required: true },
     courseSlug: { type: String, required: true },
+    // Course-level facts (enrolment, courseCompleted) store '' rather than leaving the field out: FerretDB 1.24 does
+    // not enforce a unique index on documents that lack one of its fields (measured: 10 concurrent enrolments, 10 kept).
+    moduleSlug: { type: String, default: '' },
     addedMinute: ADDED_MINUTE,
   },
   { collection: 'learnerFacts', versionKey: false, discriminatorKey: 'kind' },
@@ -116,12 +119,13 @@ export async function migrateLegacyLearnerFacts(log: (line: string) => void): Pr
     if (!present.has(name)) continue;
     const batch: mongoose.mongo.Document[] = [];
     for await (const doc of db.collection(name).find({}, raw)) {
-      batch.push({ ...doc, kind });
+      batch.push({ ...doc, kind, moduleSlug: doc.moduleSlug ?? '' });
       if (kind === 'enrolment' && doc.completedAt) {
         batch.push({
           kind: 'courseCompleted',
           learnerId: doc.learnerId,
           courseSlug: doc.courseSlug,
+          moduleSlug: '',
           completedAt: doc.completedAt,
           courseVersion: doc.completedVersion ?? 1,
         });
@@ -150,4 +154,24 @@ export async function migrateLegacyLearnerFacts(log: (line: string) => void): Pr
     await db.collection(name).drop();
   }
   log(`Moved ${moved} enrolments, completions and visits into learnerFacts (${Date.now() - started} ms)`);
+}
+
+/**
+ * Course-level facts written before moduleSlug defaulted to '' lack the field, so FerretDB let duplicates in. Gives
+ * each the '' it now has; one that then collides with its twin is that twin's duplicate and is removed.
+ */
+export async function fillCourseLevelModuleSlug(log: (line: string) => void): Promise<void> {
+  const missing = await LearnerFact.collection.find({ moduleSlug: { $exists: false } }, { projection: { _id: 1 } }).toArray();
+  if (missing.length === 0) return;
+  let removed = 0;
+  for (const { _id } of missing) {
+    try {
+      await LearnerFact.collection.updateOne({ _id }, { $set: { moduleSlug: '' } });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await LearnerFact.collection.deleteOne({ _id });
+      removed += 1;
+    }
+  }
+  log(`Gave ${missing.length - removed} course-level learner facts an empty moduleSlug and removed ${removed} duplicates`);
 }

@@ -79,3 +79,39 @@ describe('moving earlier progress into learnerFacts', () => {
     expect(await counts()).toEqual({ enrolment: 30, visit: 60, completion: 30, quizPassed: 30, courseCompleted: 3 });
   });
 });
+
+describe('course-level facts are unique per learner and course', () => {
+  let test: Awaited<ReturnType<typeof startTestApp>>;
+  beforeAll(async () => {
+    test = await startTestApp('learner_facts_unique');
+    await importCourses(writeFixtureCourse({ slug: 'unique-course', modules: 2 }));
+  });
+  afterAll(() => test.close());
+
+  it('enrolling twice, one after the other and ten at once, stores one enrolment', async () => {
+    const learnerId = new Types.ObjectId().toHexString();
+    const { enrol } = await import('../../src/learning/learning.service');
+    expect((await enrol(learnerId, 'unique-course')).isNew).toBe(true);
+    expect((await enrol(learnerId, 'unique-course')).isNew).toBe(false);
+    const racer = new Types.ObjectId().toHexString();
+    const results = await Promise.all(Array.from({ length: 10 }, () => enrol(racer, 'unique-course')));
+    expect(results.filter((result) => result.isNew)).toHaveLength(1);
+    for (const id of [learnerId, racer]) {
+      expect(await LearnerFact.countDocuments({ learnerId: new Types.ObjectId(id), kind: 'enrolment' })).toBe(1);
+    }
+  });
+
+  it('gives earlier course-level facts an empty moduleSlug at start-up and removes the duplicates FerretDB let in', async () => {
+    const learnerId = new Types.ObjectId();
+    const raw = { learnerId, courseSlug: 'unique-course', kind: 'enrolment', enrolledAt: new Date() };
+    await LearnerFact.collection.insertMany([{ ...raw }, { ...raw }, { ...raw, kind: 'courseCompleted', courseVersion: 1 }]);
+    const log: string[] = [];
+    await runDataMigrations((line) => log.push(line));
+    const facts = await LearnerFact.collection.find({ learnerId }).toArray();
+    expect(facts.map((fact) => [fact.kind, fact.moduleSlug]).sort()).toEqual([
+      ['courseCompleted', ''],
+      ['enrolment', ''],
+    ]);
+    expect(log.join('\n')).toMatch(/removed 1 duplicates/);
+  });
+});
