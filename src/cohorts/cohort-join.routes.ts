@@ -1,19 +1,13 @@
 import { Router, type Response } from 'express';
 import { requireUser } from '../accounts/auth.middleware';
-import { NotFound } from '../http/errors';
 import { FixedWindowLimiter, limitByIp } from '../http/rate-limit';
 import { acceptInvitation, cohortForInvitation } from './cohort-mail.service';
 import { invitationParams, joinParams } from './cohorts.schemas';
 import { addMember, cohortForCode, isMember } from './cohorts.service';
 import { buildJoinView } from './cohorts.view';
+import { parseParams } from '../http/request';
 
 const langOf = (res: Response) => res.locals.contentLang;
-
-function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new NotFound();
-  return result.data;
-}
 
 /**
  * /join/<code> and /invitations/<token>: anyone sees the cohort (and is asked to sign in or register), a signed-in
@@ -24,7 +18,7 @@ export function cohortJoinRoutes(): Router {
   const joinLimit = limitByIp(new FixedWindowLimiter('cohort-join-ip', 120, 15 * 60_000));
 
   router.get('/join/:code', joinLimit, async (req, res) => {
-    const { code } = parse(joinParams, req.params);
+    const { code } = parseParams(joinParams, req.params);
     const cohort = await cohortForCode(code);
     const member = req.user ? await isMember(cohort._id, req.user.id) : false;
     res.set('Cache-Control', 'no-store');
@@ -40,14 +34,14 @@ export function cohortJoinRoutes(): Router {
   });
 
   router.post('/join/:code', joinLimit, requireUser, async (req, res) => {
-    const { code } = parse(joinParams, req.params);
+    const { code } = parseParams(joinParams, req.params);
     const cohort = await cohortForCode(code);
     await addMember(cohort, req.user!.id, 'link');
     res.redirect(303, '/dashboard');
   });
 
   router.get('/invitations/:token', joinLimit, async (req, res) => {
-    const { token } = parse(invitationParams, req.params);
+    const { token } = parseParams(invitationParams, req.params);
     const cohort = await cohortForInvitation(token);
     const member = req.user ? await isMember(cohort._id, req.user.id) : false;
     res.set('Cache-Control', 'no-store');
@@ -63,7 +57,7 @@ export function cohortJoinRoutes(): Router {
   });
 
   router.post('/invitations/:token', joinLimit, requireUser, async (req, res) => {
-    const { token } = parse(invitationParams, req.params);
+    const { token } = parseParams(invitationParams, req.params);
     await acceptInvitation(token, req.user!.id);
     res.redirect(303, '/dashboard');
   });

@@ -32,16 +32,16 @@ import {
   buildRosterView,
   rosterTable,
 } from './cohorts.view';
-import { actorOf } from '../http/request';
+import { actorOf, parseParams } from '../http/request';
 
 const MINUTE = 60_000;
 const staffOnly = requireRole('trainer', 'admin');
 const langOf = (res: Response) => res.locals.contentLang;
 
-function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new NotFound();
-  return result.data;
+/** The cohort the CSV route's first handler loaded and checked. */
+function loadedCohort(res: Response): CohortDoc {
+  if (!res.locals.cohort) throw new NotFound();
+  return res.locals.cohort;
 }
 
 /** A registration confirmed: the address's open cohort invitations make it a member (registered once per process). */
@@ -93,7 +93,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
   });
 
   router.get('/cohorts/:id', async (req, res) => {
-    const { id } = parse(cohortParams, req.params);
+    const { id } = parseParams(cohortParams, req.params);
     const query = rosterQuery.safeParse(req.query);
     if (!query.success) throw new BadRequest('cohorts.roster.badSort');
     const cohort = await requireManagedCohort(actorOf(req), id);
@@ -126,7 +126,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
   });
 
   router.get('/cohorts/:id/members.csv', async (req, res) => {
-    const { id } = parse(cohortParams, req.params);
+    const { id } = parseParams(cohortParams, req.params);
     const query = rosterQuery.safeParse(req.query);
     if (!query.success) throw new BadRequest('cohorts.roster.badSort');
     const cohort = await requireManagedCohort(actorOf(req), id);
@@ -181,7 +181,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
   }
 
   router.post('/cohorts/:id/invite', async (req, res) => {
-    const { id } = parse(cohortParams, req.params);
+    const { id } = parseParams(cohortParams, req.params);
     const cohort = await requireManagedCohort(actorOf(req), id);
     limits.invite.enforce(req.user!.id, res);
     await invite(req, res, cohort, typeof req.body.emails === 'string' ? req.body.emails : undefined);
@@ -192,7 +192,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
   router.post(
     '/cohorts/:id/invite/csv',
     async (req, res, next) => {
-      const { id } = parse(cohortParams, req.params);
+      const { id } = parseParams(cohortParams, req.params);
       res.locals.cohort = await requireManagedCohort(actorOf(req), id);
       limits.invite.enforce(req.user!.id, res);
       next();
@@ -202,24 +202,24 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
       const file = uploadedFiles(req)[0]!;
       const text = new TextDecoder('utf-8', { fatal: false }).decode(file.buffer).replace(/^\uFEFF/, '');
       const isText = !text.includes('\uFFFD') && !text.includes('\u0000');
-      await invite(req, res, res.locals.cohort as CohortDoc, isText ? text : '', isText ? undefined : 'cohorts.invite.badFile');
+      await invite(req, res, loadedCohort(res), isText ? text : '', isText ? undefined : 'cohorts.invite.badFile');
     },
   );
 
   router.post('/cohorts/:id/members/:userId/remove', async (req, res) => {
-    const { id, userId } = parse(memberParams, req.params);
+    const { id, userId } = parseParams(memberParams, req.params);
     await removeMember(actorOf(req), id, userId);
     res.redirect(303, `/cohorts/${id}?done=removed`);
   });
 
   router.get('/cohorts/:id/reminders', async (req, res) => {
-    const { id } = parse(cohortParams, req.params);
+    const { id } = parseParams(cohortParams, req.params);
     const plan = await planReminders(actorOf(req), id);
     res.render('cohorts/reminders', buildRemindersView(plan, req.locale as Locale, accounts.config.baseUrl, langOf(res), res.locals.t));
   });
 
   router.post('/cohorts/:id/reminders', async (req, res) => {
-    const { id } = parse(cohortParams, req.params);
+    const { id } = parseParams(cohortParams, req.params);
     const actor = actorOf(req);
     await requireManagedCohort(actor, id);
     limits.remind.enforce(actor.id, res);
@@ -229,7 +229,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
 
   for (const action of ['close', 'rotate'] as const) {
     router.post(`/cohorts/:id/link/${action}`, async (req, res) => {
-      const { id } = parse(cohortParams, req.params);
+      const { id } = parseParams(cohortParams, req.params);
       await closeJoinLink(actorOf(req), id, action === 'rotate');
       res.redirect(303, `/cohorts/${id}?done=${action === 'rotate' ? 'rotated' : 'closed'}`);
     });

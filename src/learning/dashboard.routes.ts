@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { requireUser } from '../accounts/auth.middleware';
-import type { Translate } from '../i18n/i18n';
 import { readinessCheckOf } from '../readiness/readiness-store';
 import { getDashboard } from './dashboard.service';
 import { buildDashboardView } from './dashboard.view';
@@ -17,7 +16,7 @@ dashboardRouter.get('/dashboard', requireUser, async (req, res) => {
       dashboard,
       { name: req.user!.name, id: req.user!.id },
       res.locals.contentLang,
-      res.locals.t as Translate,
+      res.locals.t,
       res.locals.locale,
     )),
   });

@@ -1,71 +1,49 @@
 import { Router, type Response } from 'express';
 import { requireUser } from '../accounts/auth.middleware';
-import { BadRequest, NotFound } from '../http/errors';
-import type { Lang } from '../courses/course-types';
-import type { Translate } from '../i18n/i18n';
-import { completeModule, enrol, recordModuleTime, requireLiveCourse } from './learning.service';
+import { BadRequest } from '../http/errors';
+import { completeModule, enrol, recordModuleTime } from './learning.service';
 import { attemptField, courseParams, moduleParams, newSubmissionKey, timeBody } from './learning.schemas';
 import { buildQuizResultView, buildQuizView, quizResultJson } from './learning.view';
 import { quizGrantRouter } from './quiz-grant.routes';
 import { findQuiz, openQuiz, submitQuizAttempt } from './quiz.service';
-import { wantsJson } from '../http/request';
+import { parseForm, parseParams, wantsJson } from '../http/request';
 
 export const learningRouter = Router();
 // Trainers' "one more attempt" (under /reports, where staff find a learner's progress).
 learningRouter.use(quizGrantRouter);
 
-const pageContext = (res: Response) => ({
-  lang: res.locals.contentLang as Lang,
-  locale: res.locals.locale as string,
-  t: res.locals.t as Translate,
-});
-
-function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new NotFound();
-  return result.data;
-}
+const pageContext = (res: Response) => ({ lang: res.locals.contentLang, locale: res.locals.locale, t: res.locals.t });
 
 learningRouter.post('/courses/:slug/enrol', requireUser, async (req, res) => {
-  const { slug } = parse(courseParams, req.params);
+  const { slug } = parseParams(courseParams, req.params);
   await enrol(req.user!.id, slug);
   res.redirect(303, `/courses/${slug}?enrolled=1`);
 });
 
 learningRouter.post('/courses/:slug/modules/:module/complete', requireUser, async (req, res) => {
-  const { slug, module } = parse(moduleParams, req.params);
-  const { isCourseComplete } = await completeModule(req.user!.id, slug, module);
-  if (wantsJson(req)) {
-    res.json({ module, completed: true, courseCompleted: isCourseComplete });
-    return;
-  }
-  const course = await requireLiveCourse(slug);
-  const index = course.modules.findIndex((candidate) => candidate.slug === module);
-  const current = course.modules[index];
-  const next = course.modules[index + 1];
-  if (isCourseComplete) res.redirect(303, `/courses/${slug}?completed=1`);
-  else if (current?.quiz?.questions.length && course.completion === 'modules-and-quizzes')
-    res.redirect(303, `/courses/${slug}/modules/${module}/quiz`);
-  else res.redirect(303, next ? `/courses/${slug}/modules/${next.slug}` : `/courses/${slug}`);
+  const { slug, module } = parseParams(moduleParams, req.params);
+  const { isCourseComplete, nextHref } = await completeModule(req.user!.id, slug, module);
+  if (wantsJson(req)) res.json({ module, completed: true, courseCompleted: isCourseComplete });
+  else res.redirect(303, nextHref);
 });
 
 learningRouter.post('/courses/:slug/modules/:module/time', requireUser, async (req, res) => {
-  const { slug, module } = parse(moduleParams, req.params);
-  const body = timeBody.safeParse(req.body);
-  if (!body.success) throw new BadRequest();
-  await recordModuleTime(req.user!.id, slug, module, body.data.seconds);
+  const { slug, module } = parseParams(moduleParams, req.params);
+  const form = parseForm(timeBody, req.body);
+  if (!form.ok) throw new BadRequest();
+  await recordModuleTime(req.user!.id, slug, module, form.data.seconds);
   res.status(204).end();
 });
 
 learningRouter.get('/courses/:slug/modules/:module/quiz', requireUser, async (req, res) => {
-  const { slug, module } = parse(moduleParams, req.params);
+  const { slug, module } = parseParams(moduleParams, req.params);
   const quiz = await openQuiz(req.user!.id, slug, module);
   res.set('Cache-Control', 'no-store');
   res.render('learning/quiz', buildQuizView({ ...quiz, ...pageContext(res), submissionKey: newSubmissionKey() }));
 });
 
 learningRouter.post('/courses/:slug/modules/:module/quiz', requireUser, async (req, res) => {
-  const { slug, module } = parse(moduleParams, req.params);
+  const { slug, module } = parseParams(moduleParams, req.params);
   const body = (req.body ?? {}) as Record<string, unknown>;
   const attempt = body.attempt === undefined ? undefined : attemptField.safeParse(body.attempt);
   if (attempt && !attempt.success) throw new BadRequest();

@@ -157,14 +157,30 @@ export async function recordModuleTime(learnerId: string, courseSlug: string, mo
  * Two round trips: the learner's facts (enrolment included) and the insert; the course rule is then checked on
  * what was read plus what was written.
  */
-export async function completeModule(learnerId: string, courseSlug: string, moduleSlug: string): Promise<{ isCourseComplete: boolean }> {
+export async function completeModule(
+  learnerId: string,
+  courseSlug: string,
+  moduleSlug: string,
+): Promise<{ isCourseComplete: boolean; nextHref: string }> {
   const course = await requireLiveCourse(courseSlug);
-  if (!course.modules.some((module) => module.slug === moduleSlug)) throw new NotFound();
+  const index = course.modules.findIndex((module) => module.slug === moduleSlug);
+  if (index < 0) throw new NotFound();
   const facts = await findLearnerFacts(learnerId, courseSlug);
   if (!facts.some((fact) => fact.kind === 'enrolment')) throw new Forbidden('learning.notEnrolled');
   const { isNew } = await recordModuleCompletion(learnerId, courseSlug, moduleSlug, course.version);
   if (isNew) facts.push({ kind: 'completion', learnerId: new Types.ObjectId(learnerId), courseSlug, moduleSlug });
-  return evaluateCourseCompletion(learnerId, course, learnerStateFromFacts(course, facts));
+  const { isCourseComplete } = await evaluateCourseCompletion(learnerId, course, learnerStateFromFacts(course, facts));
+  return { isCourseComplete, nextHref: nextStepHref(course, index, isCourseComplete) };
+}
+
+/** Where a learner goes after completing module `index`: the course page once done, its quiz if it counts, or the next module. */
+function nextStepHref(course: CourseVersionDoc, index: number, isCourseComplete: boolean): string {
+  const base = `/courses/${course.courseSlug}`;
+  const current = course.modules[index]!;
+  const next = course.modules[index + 1];
+  if (isCourseComplete) return `${base}?completed=1`;
+  if (current.quiz?.questions.length && course.completion === 'modules-and-quizzes') return `${base}/modules/${current.slug}/quiz`;
+  return next ? `${base}/modules/${next.slug}` : base;
 }
 
 /**

@@ -2,7 +2,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../accounts/auth.middleware';
 import { NotFound } from '../http/errors';
-import type { Translate } from '../i18n/i18n';
 import { slugParam } from './learning.schemas';
 import { grantQuizAttempt, learnerQuizAttempts } from './quiz-grant.service';
 import { actorOf, wantsJson } from '../http/request';
@@ -26,8 +25,8 @@ function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T 
 quizGrantRouter.get('/reports/courses/:slug/learners/:id/quiz-attempts', staffOnly, async (req, res) => {
   const { slug, id } = parse(learnerParams, req.params);
   const query = noticeQuery.safeParse(req.query);
-  const t = res.locals.t as Translate;
-  const lang = res.locals.contentLang as 'en' | 'zh';
+  const t = res.locals.t;
+  const lang = res.locals.contentLang;
   const { course, learnerName, isLimited, rows } = await learnerQuizAttempts(actorOf(req), slug, id);
   const base = `/reports/courses/${slug}/learners/${id}`;
   res.set('Cache-Control', 'no-store');

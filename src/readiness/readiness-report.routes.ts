@@ -75,7 +75,7 @@ async function requireCheck(req: Request): Promise<ReadinessCheck> {
   return check;
 }
 
-const context = (res: Response) => ({ lang: res.locals.contentLang as Lang, t: res.locals.t as Translate });
+const context = (res: Response) => ({ lang: res.locals.contentLang, t: res.locals.t });
 
 /** GET /reports/readiness (+ .csv): trainers and admins. */
 export function readinessReportRouter(): Router {
