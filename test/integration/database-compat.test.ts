@@ -17,6 +17,7 @@
  * Query operators:
  * - $in: joins by a second query on one page's ids (admin/audit-log.service.ts, reports/, certificates/, cohorts/)
  * - $ne: certificates/status-list.service.ts, certificates/status-log.service.ts, accounts/session.model.ts
+ * - $exists: learning/learner-fact.model.ts (start-up: course-level facts written before moduleSlug defaulted to '')
  * - $gt, $lt, $lte: expiry and windows (accounts/session-store.ts, accounts/account-token.model.ts, http/rate-limit-sync.ts,
  *   courses/course-publisher.ts, authoring/course-draft.model.ts, mail/outbox.worker.ts, accounts/login-failure.model.ts)
  * - $regex, $options, $or: admin/users.service.ts (escaped, case-insensitive, name or email),
@@ -191,6 +192,9 @@ describe('database operations the app relies on', () => {
     expect(await Record.exists({ key: 'li', n: { $ne: 1 } })).toMatchObject({ _id: expect.any(Types.ObjectId) });
     expect(await Record.countDocuments({ group: 'odd' })).toBe(2);
     expect((await Record.distinct('group')).sort()).toEqual(['even', 'odd']);
+    await Record.create({ key: 'with-name', name: 'named' });
+    expect((await Record.find({ name: { $exists: true } }, { key: 1, _id: 0 }).lean()).map((doc) => doc.key)).toEqual(['with-name']);
+    expect(await Record.countDocuments({ name: { $exists: false } })).toBe(4);
   });
 
   it('$regex with escaped text and $options "i" over an $or of two fields (the admin user search)', async () => {
