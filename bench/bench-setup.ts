@@ -1,4 +1,5 @@
 /** Data the benchmark needs beyond the seed: learners with a known password, their progress and one real certificate. */
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
 import { hashPassword } from '../src/accounts/password-hash';
@@ -6,10 +7,40 @@ import { User } from '../src/accounts/user.model';
 import { configureCertificates } from '../src/certificates/certificates.context';
 import { issueCertificate } from '../src/certificates/certificates.service';
 import { loadConfig } from '../src/config';
+import { importCourses } from '../src/courses/course-importer';
 import { getLiveCourse } from '../src/courses/courses.service';
 import { Enrolment } from '../src/learning/enrolment.model';
 import { ModuleCompletion } from '../src/learning/module-completion.model';
 import { QuizAttempt } from '../src/learning/quiz-attempt.model';
+
+/** The course whose first quiz the quiz_submit scenario answers (see prepareQuizCourse). */
+export const QUIZ_COURSE = 'bench-quiz';
+
+/**
+ * The shipped courses draw 3 questions per attempt, allow 5 attempts and make a failed learner wait 10 minutes, so
+ * 50 learners could submit 50 times per scenario. The quiz scenario measures the cost of grading a submission, so it
+ * uses a copy of `fromSlug` that asks every question with unlimited, immediate retakes (the rules only change which
+ * submissions are accepted, not what grading one costs).
+ */
+export async function prepareQuizCourse(workDir: string, fromSlug: string): Promise<void> {
+  const root = path.join(workDir, 'bench-quiz-courses');
+  rmSync(root, { recursive: true, force: true });
+  const dir = path.join(root, QUIZ_COURSE);
+  mkdirSync(root, { recursive: true });
+  cpSync(path.resolve('courses', fromSlug), dir, { recursive: true });
+  cpSync(path.resolve('courses', 'glossary.yaml'), path.join(root, 'glossary.yaml'));
+  const yamlPath = path.join(dir, 'course.yaml');
+  const rules = { maxQuizAttempts: '0', retakeAfterMinutes: '0', review: 'always' };
+  let yaml = readFileSync(yamlPath, 'utf8');
+  for (const [key, value] of Object.entries(rules)) yaml = yaml.replace(new RegExp(`^${key}:.*$`, 'm'), `${key}: ${value}`);
+  writeFileSync(yamlPath, yaml);
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.quiz.yaml'))) {
+    const file = path.join(dir, name);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^draw:.*\n/m, ''));
+  }
+  const [outcome] = await importCourses(root);
+  if (!outcome || outcome.status === 'invalid') throw new Error(`bench quiz course not imported: ${JSON.stringify(outcome?.problems)}`);
+}
 
 export const BENCH_PASSWORD = 'benchmark password 2026';
 export const benchEmail = (i: number) => `bench${i}@bench.example.org`;
@@ -38,6 +69,7 @@ export async function prepareBenchData(options: {
 }): Promise<BenchData> {
   const course = await getLiveCourse(options.courseSlug);
   if (!course) throw new Error(`course ${options.courseSlug} is not imported`);
+  await prepareQuizCourse(options.appDataDir, options.courseSlug);
   const moduleSlugs = course.modules.map((module) => module.slug);
   // Equality lookups one learner at a time: FerretDB evaluates `$in` itself after reading the whole collection
   // (seconds at 100 000 users), while equality is pushed down to an index.
@@ -73,7 +105,7 @@ export async function prepareBenchData(options: {
     })),
   );
   const completionTargets = moduleSlugs.map((moduleSlug) => ({ courseSlug: options.courseSlug, moduleSlug }));
-  for (const slug of options.otherCourses) {
+  for (const slug of [...options.otherCourses, QUIZ_COURSE]) {
     const other = await getLiveCourse(slug);
     if (!other) throw new Error(`course ${slug} is not imported`);
     await Enrolment.insertMany(learnerIds.map((id) => ({ learnerId: new Types.ObjectId(id), courseSlug: slug })));
@@ -106,8 +138,10 @@ export async function prepareBenchData(options: {
     completedAt: new Date(),
   });
   if (!mongoose.connection.db) throw new Error('not connected');
+  const quizCourse = await getLiveCourse(QUIZ_COURSE);
+  if (!quizCourse) throw new Error(`course ${QUIZ_COURSE} is not imported (prepareQuizCourse)`);
   const quizFields = Object.fromEntries(
-    (course.modules[0]?.quiz?.questions ?? []).map((question) => [
+    (quizCourse.modules[0]?.quiz?.questions ?? []).map((question) => [
       `q_${question.id}`,
       question.type === 'truefalse' ? 'true' : question.options[0]!.id,
     ]),

@@ -17,7 +17,7 @@ import { seed, staffEmails } from '../scripts/seed/seed';
 import '../src/app'; // registers every model, whose index declarations the GIN indexes follow
 import { applyGinIndexes } from '../src/db/ferretdb-postgres-indexes';
 import { openBenchDatabase, settlePostgres, type BenchDatabase } from './bench-database';
-import { BENCH_PASSWORD, benchEmail, prepareBenchData } from './bench-setup';
+import { BENCH_PASSWORD, benchEmail, prepareBenchData, QUIZ_COURSE } from './bench-setup';
 import { httpClient } from './http-client';
 import { measure, type LoadResult } from './load';
 
@@ -178,6 +178,7 @@ async function main(): Promise<void> {
     learners.push(await signIn(benchEmail(i), BENCH_PASSWORD, `10.9.${Math.floor(i / 200)}.${(i % 200) + 1}`));
   const trainer = await signIn(staffEmails(sizes.seed).trainer, STAFF_PASSWORD, '10.9.250.1');
   const moduleSlug = data.moduleSlugs[2]!;
+  // The bench copy of COURSE (same first quiz, every question asked, unlimited retakes): see prepareQuizCourse.
   const quizModule = data.moduleSlugs[0]!;
   const modulePath = `/courses/${COURSE}/modules/${moduleSlug}`;
   const tokens = await Promise.all(learners.map((client) => client.csrf(modulePath)));
@@ -194,7 +195,7 @@ async function main(): Promise<void> {
     {
       name: 'quiz_submit',
       run: () => {
-        const quiz = `/courses/${COURSE}/modules/${quizModule}/quiz`;
+        const quiz = `/courses/${QUIZ_COURSE}/modules/${quizModule}/quiz`;
         let n = 0;
         return measure({
           url: base + quiz,

@@ -50,7 +50,8 @@ describe('trainer journey in the browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Module 1 (English)' }).waitFor();
     const markdown = page.getByLabel('Module text (Markdown)');
     expect(await markdown.inputValue()).toContain('Text of Module 1');
-    const draftText = `${NEW_TEXT}\n\n## Before you bid\n\nRead **every** annex.\n`;
+    // A `###` heading: a new `##` in one language only would (rightly) hold the draft until the other language has it too.
+    const draftText = `${NEW_TEXT}\n\n### Before you bid\n\nRead **every** annex.\n`;
     await markdown.fill(draftText);
 
     // No-JS preview: the form posts to the preview action and the page comes back with the text kept, unsaved.
@@ -58,7 +59,7 @@ describe('trainer journey in the browser', () => {
     await page.waitForURL(/\/text\/en\/preview$/);
     const preview = page.locator('#preview-body');
     await preview.getByText(NEW_TEXT).waitFor();
-    await preview.getByRole('heading', { level: 2, name: 'Before you bid' }).waitFor();
+    await preview.getByRole('heading', { level: 3, name: 'Before you bid' }).waitFor();
     expect(await preview.locator('strong', { hasText: 'every' }).count()).toBe(1);
     expect(await page.getByLabel('Module text (Markdown)').inputValue()).toBe(draftText);
     await screenshot(page, 'trainer-editor-preview-1280');
