@@ -1,5 +1,6 @@
 import mongoose, { Schema, Types } from 'mongoose';
 import { isDuplicateKey, onlyDuplicateKeys } from '../db/duplicate-key';
+import { isMigrationDone, markMigrationDone } from '../db/migration-marks';
 
 /**
  * What one learner has done in one course, as insert-only facts in one collection (`learnerFacts`), told apart by
@@ -161,8 +162,10 @@ export async function migrateLegacyLearnerFacts(log: (line: string) => void): Pr
  * each the '' it now has; one that then collides with its twin is that twin's duplicate and is removed.
  */
 export async function fillCourseLevelModuleSlug(log: (line: string) => void): Promise<void> {
+  const step = 'learner-facts-course-level-module-slug';
+  if (await isMigrationDone(step)) return;
   const missing = await LearnerFact.collection.find({ moduleSlug: { $exists: false } }, { projection: { _id: 1 } }).toArray();
-  if (missing.length === 0) return;
+  if (missing.length === 0) return markMigrationDone(step);
   let removed = 0;
   for (const { _id } of missing) {
     try {
@@ -174,4 +177,5 @@ export async function fillCourseLevelModuleSlug(log: (line: string) => void): Pr
     }
   }
   log(`Gave ${missing.length - removed} course-level learner facts an empty moduleSlug and removed ${removed} duplicates`);
+  await markMigrationDone(step);
 }

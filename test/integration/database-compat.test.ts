@@ -27,6 +27,7 @@
  * - findOne(), findById(), exists(), countDocuments(), distinct(): everywhere; find() with projection, sort, skip, limit
  * - insertMany(): ordered (backup/backup.service.ts, reports/report-store.ts) and unordered with duplicates reported as
  *   writeErrors code 11000 (learning/learner-fact.model.ts, http/rate-limit-sync.ts, db/sqlite-migration.ts)
+ * - insertOne(): db/migration-marks.ts (a start-up step marked done under its name as _id; a second mark is a duplicate)
  * - updateOne(): with upsert (accounts/session-store.ts) and conditional filters (certificate-admin.service.ts)
  * - deleteOne(), deleteMany(): expiry sweeps by date (no TTL indexes on FerretDB)
  * - findOneAndDelete(): cohorts/cohorts.service.ts (leaving a cohort)
@@ -192,7 +193,9 @@ describe('database operations the app relies on', () => {
     expect(await Record.exists({ key: 'li', n: { $ne: 1 } })).toMatchObject({ _id: expect.any(Types.ObjectId) });
     expect(await Record.countDocuments({ group: 'odd' })).toBe(2);
     expect((await Record.distinct('group')).sort()).toEqual(['even', 'odd']);
-    await Record.create({ key: 'with-name', name: 'named' });
+    await Record.collection.insertOne({ key: 'with-name', group: 'g', name: 'named' });
+    const second = await Record.collection.insertOne({ key: 'with-name', group: 'g' }).catch((error: unknown) => error);
+    expect(isDuplicateKey(second)).toBe(true);
     expect((await Record.find({ name: { $exists: true } }, { key: 1, _id: 0 }).lean()).map((doc) => doc.key)).toEqual(['with-name']);
     expect(await Record.countDocuments({ name: { $exists: false } })).toBe(4);
   });
