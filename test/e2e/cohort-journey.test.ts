@@ -11,10 +11,11 @@ import { linkIn, waitForMail } from '../support/agents';
 import { createAccounts, signIn, type Account } from './support/accounts';
 import { describeViolations, enableAxe, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser';
 import { startE2eServer, type E2eServer } from './support/app-server';
+import { createCohortAsTrainer, dayFromToday } from './support/cohorts';
 
 const NARROW = { width: 360, height: 740 };
 const WIDE = { width: 1280, height: 900 };
-const day = (offset: number) => new Date(Date.now() + offset * 24 * 3600 * 1000).toISOString().slice(0, 10);
+const day = dayFromToday;
 const withLang = (url: string, lang: string) => `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
 
 describe('cohort journey in the browser', () => {
@@ -53,18 +54,7 @@ describe('cohort journey in the browser', () => {
 
   it('a trainer creates a cohort; a learner in Chinese joins by link; the trainer sees them and exports the CSV', async () => {
     await signIn(trainerPage, app.base, trainer);
-    await trainerPage.goto(`${app.base}/cohorts?lang=en`);
-    await trainerPage.getByRole('link', { name: 'Create a cohort' }).click();
-    await trainerPage.locator('main input#name').fill('Shanghai SMEs, spring');
-    await trainerPage.getByLabel('Fixture e2e-course').check();
-    await trainerPage.locator('main input#startsOn').fill(day(0));
-    await trainerPage.locator('main input#endsOn').fill(day(60));
-    await Promise.all([
-      trainerPage.waitForURL(/\/cohorts\/[0-9a-f]{24}$/),
-      trainerPage.getByRole('button', { name: 'Create the cohort' }).click(),
-    ]);
-    cohortPath = new URL(trainerPage.url()).pathname;
-    joinUrl = await trainerPage.locator('main input#join-link').inputValue();
+    ({ cohortPath, joinUrl } = await createCohortAsTrainer(trainerPage, app.base, 'Shanghai SMEs, spring', 'Fixture e2e-course'));
     expect(joinUrl).toMatch(/\/join\/[A-Za-z0-9_-]{22}$/);
 
     // The learner: Chinese interface, on a phone.

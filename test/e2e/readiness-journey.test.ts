@@ -1,7 +1,8 @@
 /**
  * The readiness check in Chromium, as a supplier using the Chinese UI on a phone: takes the check anonymously (partly
  * with the keyboard), sees the result, registers and confirms by mail in the same browser, finds the result kept and
- * saves it, downloads the bilingual action plan. Then axe-core checks the form and the result page in both languages
+ * saves it, downloads the bilingual action plan, and joins a trainer's cohort by its link; the trainer then sees them
+ * in the roster and exports it as CSV (issue 16's journey, end to end). Then axe-core checks the form and the result page in both languages
  * at 360 and 1280 px. Screenshot: test/artifacts/readiness-result-zh-CN-360.png.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +11,9 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { linkIn, waitForMail } from '../support/agents';
 import { describeViolations, enableAxe, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser';
+import { createAccounts, signIn } from './support/accounts';
 import { startE2eServer, type E2eServer } from './support/app-server';
+import { createCohortAsTrainer } from './support/cohorts';
 
 describe('readiness journey in the browser', () => {
   let app: E2eServer;
@@ -34,7 +37,16 @@ describe('readiness journey in the browser', () => {
     expect(`${what}: ${describeViolations(violations)}`).toBe(`${what}: ${describeViolations([])}`);
   }
 
-  it('takes the check anonymously in Chinese, registers, keeps and saves the result, downloads the plan', async () => {
+  it('takes the check anonymously in Chinese, registers, keeps and saves the result, downloads the plan, joins a cohort; the trainer sees them', async () => {
+    // A trainer's cohort, whose join link the supplier will be given.
+    const [trainer] = await createAccounts(app, [
+      { name: 'Wang Trainer', email: 'wang.trainer@example.org', role: 'trainer', courses: ['e2e-course'] },
+    ]);
+    const trainerContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', acceptDownloads: true });
+    const trainerPage = await trainerContext.newPage();
+    await signIn(trainerPage, app.base, trainer!);
+    const { cohortPath, joinUrl } = await createCohortAsTrainer(trainerPage, app.base, 'Women-owned firms, autumn', 'Fixture e2e-course');
+
     await page.goto(`${app.base}/readiness?lang=zh-CN`);
     await page.getByRole('heading', { level: 1, name: '供应商准备度自测' }).waitFor();
     // The first question by keyboard: focus its first choice, arrow down to the next one (a radio group).
@@ -81,7 +93,26 @@ describe('readiness journey in the browser', () => {
     expect(stdout).toContain('Supplier readiness action plan');
     expect(stdout).toContain('供应商准备度行动计划');
     expect(stdout).toContain('为 陈静 编制');
-  });
+
+    // The supplier joins the cohort by its link, in Chinese, and finds it on the dashboard.
+    await page.goto(`${joinUrl}?lang=zh-CN`);
+    await page.getByRole('heading', { level: 1, name: '加入 Women-owned firms, autumn' }).waitFor();
+    await Promise.all([page.waitForURL(/\/dashboard$/), page.getByRole('button', { name: '加入学习小组' }).click()]);
+    expect(await page.locator('main section[aria-labelledby="cohorts-title"]').innerText()).toContain('Women-owned firms, autumn');
+
+    // The trainer sees them in the roster, with their readiness level, and in the CSV export.
+    await trainerPage.goto(`${app.base}${cohortPath}`);
+    const roster = trainerPage.locator('main table.roster');
+    await expect(roster.locator('tbody th[scope=row]').allInnerTexts()).resolves.toEqual([expect.stringContaining('陈静')]);
+    expect(await roster.innerText()).toContain('chen.jing@example.org');
+    const [csvDownload] = await Promise.all([
+      trainerPage.waitForEvent('download'),
+      trainerPage.getByRole('link', { name: 'Download the members as CSV (Excel)' }).click(),
+    ]);
+    const csv = readFileSync((await csvDownload.path())!, 'utf8');
+    expect(csv).toMatch(/\r\n陈静,chen\.jing@example\.org,/);
+    await trainerContext.close();
+  }, 120_000);
 
   it('has no serious or critical accessibility issue on the form and the result, in both languages, at 360 and 1280 px', async () => {
     for (const lang of ['en', 'zh-CN'] as const) {
