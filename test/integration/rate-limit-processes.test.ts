@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { findFreePort } from '../../src/db/embedded-server';
+import { insertCourseHead } from '../support/course-fixtures';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { testDatabaseName, testDatabaseUri } from '../support/test-app';
 
@@ -68,23 +69,9 @@ describe('two processes on one database', () => {
   it('a course published elsewhere shows in both within about a second (not after the 5 s cache)', async () => {
     const home = (port: number) => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
     for (const port of ports) await home(port); // both processes have just loaded their course list
+    await insertCourseHead(uri.toString(), 'announced-course', 'Announced course');
     const client = await mongoose.mongo.MongoClient.connect(uri.toString());
     try {
-      await client
-        .db()
-        .collection('courses')
-        .insertOne({
-          slug: 'announced-course',
-          title: { en: 'Announced course', zh: '已发布课程' },
-          summary: { en: 'Published elsewhere', zh: '在别处发布' },
-          level: 'beginner',
-          minutes: 10,
-          moduleCount: 1,
-          isPublished: true,
-          currentVersion: 1,
-          contentHash: 'x',
-          sortOrder: 0,
-        });
       await client.db().collection('courseChanges').insertOne({ courseSlug: 'announced-course', at: new Date() });
     } finally {
       await client.close();

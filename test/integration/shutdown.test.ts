@@ -6,6 +6,7 @@ import mongoose from 'mongoose';
 import { findFreePort } from '../../src/db/embedded-server';
 import { shutdownGracefully } from '../../src/lifecycle';
 import { createLogger } from '../../src/logger';
+import { insertCourseHead } from '../support/course-fixtures';
 import { serverDataDir, spawnServer } from '../support/server-process';
 import { startTestApp } from '../support/test-app';
 
@@ -61,23 +62,7 @@ describe('npm start as a process', () => {
     expect(resolved).toMatchObject({ kind: 'embedded', backend: 'postgresql' });
     const uri = String(resolved.uri);
 
-    const client = await mongoose.mongo.MongoClient.connect(uri);
-    await client
-      .db()
-      .collection('courses')
-      .insertOne({
-        slug: 'persisted-course',
-        title: { en: 'Persisted course', zh: '持久课程' },
-        summary: { en: 'Survives restarts', zh: '重启后仍在' },
-        level: 'beginner',
-        minutes: 10,
-        moduleCount: 1,
-        isPublished: true,
-        currentVersion: 1,
-        contentHash: 'x',
-        sortOrder: 0,
-      });
-    await client.close();
+    await insertCourseHead(uri, 'persisted-course', 'Persisted course');
     const home = await fetch(`http://127.0.0.1:${port}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('Persisted course');

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 
 /**
  * Writes a small valid course folder: `modules` modules in both languages, each with a two-question quiz (one
@@ -133,4 +134,31 @@ export function shippedCourseSlugs(): string[] {
   return readdirSync(root)
     .filter((name) => existsSync(path.join(root, name, 'course.yaml')))
     .sort();
+}
+
+/**
+ * Writes a published course head straight into the `courses` collection, as another process's import would,
+ * for tests that watch a running server notice it (no version behind it: only the catalogue reads it).
+ */
+export async function insertCourseHead(uri: string, slug: string, title: string): Promise<void> {
+  const client = await mongoose.mongo.MongoClient.connect(uri);
+  try {
+    await client
+      .db()
+      .collection('courses')
+      .insertOne({
+        slug,
+        title: { en: title, zh: title },
+        summary: { en: `${title}: summary`, zh: `${title}：简介` },
+        level: 'beginner',
+        minutes: 10,
+        moduleCount: 1,
+        isPublished: true,
+        currentVersion: 1,
+        contentHash: 'x',
+        sortOrder: 0,
+      });
+  } finally {
+    await client.close();
+  }
 }
