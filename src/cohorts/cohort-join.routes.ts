@@ -8,8 +8,6 @@ import { buildJoinView } from './cohorts.view';
 import type { CohortDoc } from './cohort.model';
 import { parseParams } from '../http/request';
 
-const langOf = (res: Response) => res.locals.contentLang;
-
 /**
  * /join/<code> and /invitations/<token>: anyone sees the cohort (and is asked to sign in or register), a signed-in
  * user joins. Limited per IP: the codes are unguessable, this only stops floods.
@@ -22,7 +20,12 @@ export function cohortJoinRoutes(): Router {
   async function renderJoinPage(req: Request, res: Response, cohort: CohortDoc, action: string, kind: 'link' | 'invitation') {
     const member = req.user ? await isMember(cohort._id, req.user.id) : false;
     res.set('Cache-Control', 'no-store');
-    const view = await buildJoinView(cohort, { action, isSignedIn: Boolean(req.user), isMember: member, kind }, langOf(res), res.locals.t);
+    const view = await buildJoinView(
+      cohort,
+      { action, isSignedIn: Boolean(req.user), isMember: member, kind },
+      res.locals.contentLang,
+      res.locals.t,
+    );
     res.render('cohorts/join', view);
   }
 

@@ -36,7 +36,6 @@ import { actorOf, parseParams } from '../http/request';
 
 const MINUTE = 60_000;
 const staffOnly = requireRole('trainer', 'admin');
-const langOf = (res: Response) => res.locals.contentLang;
 
 /** The cohort the CSV route's first handler loaded and checked. */
 function loadedCohort(res: Response): CohortDoc {
@@ -60,7 +59,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
   // The dashboard (learning) lists the learner's cohorts: added to its locals here, so learning does not depend on cohorts.
   router.use('/dashboard', async (req, res, next) => {
     if (req.method === 'GET' && req.path === '/' && req.user) {
-      res.locals.learnerCohorts = await buildLearnerCohortsView(await listLearnerCohorts(req.user.id), langOf(res));
+      res.locals.learnerCohorts = await buildLearnerCohortsView(await listLearnerCohorts(req.user.id), res.locals.contentLang);
     }
     next();
   });
@@ -72,11 +71,11 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
   });
 
   router.get('/cohorts', async (req, res) => {
-    res.render('cohorts/index', buildCohortListView(await listCohorts(actorOf(req)), langOf(res), res.locals.t));
+    res.render('cohorts/index', buildCohortListView(await listCohorts(actorOf(req)), res.locals.contentLang, res.locals.t));
   });
 
   router.get('/cohorts/new', async (req, res) => {
-    res.render('cohorts/new', buildNewCohortView(await cohortCourseOptions(actorOf(req)), {}, [], langOf(res), res.locals.t));
+    res.render('cohorts/new', buildNewCohortView(await cohortCourseOptions(actorOf(req)), {}, [], res.locals.contentLang, res.locals.t));
   });
 
   router.post('/cohorts/new', async (req, res) => {
@@ -85,7 +84,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
     if (!result.success) {
       const options = await cohortCourseOptions(actorOf(req));
       const errors = result.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'name'), key: issue.message }));
-      res.status(422).render('cohorts/new', buildNewCohortView(options, body, errors, langOf(res), res.locals.t));
+      res.status(422).render('cohorts/new', buildNewCohortView(options, body, errors, res.locals.contentLang, res.locals.t));
       return;
     }
     const cohort = await createCohort(actorOf(req), result.data);
@@ -116,9 +115,9 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
         notice,
         count,
         failed,
-        levelLabels: new Map((check?.levels ?? []).map((level) => [level.id, level.label[langOf(res)]])),
+        levelLabels: new Map((check?.levels ?? []).map((level) => [level.id, level.label[res.locals.contentLang]])),
         baseUrl: accounts.config.baseUrl,
-        lang: langOf(res),
+        lang: res.locals.contentLang,
         t: res.locals.t,
         locale: res.locals.locale,
       }),
@@ -132,7 +131,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
     const cohort = await requireManagedCohort(actorOf(req), id);
     const roster = await buildRoster(cohort);
     roster.rows = sortRoster(roster.rows, query.data.sort ?? 'name', query.data.dir ?? 'asc');
-    const table = rosterTable(roster, langOf(res), res.locals.t);
+    const table = rosterTable(roster, res.locals.contentLang, res.locals.t);
     res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="cohort-${id}-members.csv"` });
     res.send(csvDocument(table.header, table.rows));
   });
@@ -167,7 +166,7 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
           link,
           query: {},
           baseUrl: accounts.config.baseUrl,
-          lang: langOf(res),
+          lang: res.locals.contentLang,
           t: res.locals.t,
           locale: res.locals.locale,
           invite: { value: (text ?? '').slice(0, 100_000), error: res.locals.t(error, { list: parsed.invalid.join(', ') }) },
@@ -215,7 +214,10 @@ export function cohortsRouter(accounts: Pick<AccountsContext, 'mailer' | 'config
   router.get('/cohorts/:id/reminders', async (req, res) => {
     const { id } = parseParams(cohortParams, req.params);
     const plan = await planReminders(actorOf(req), id);
-    res.render('cohorts/reminders', buildRemindersView(plan, req.locale as Locale, accounts.config.baseUrl, langOf(res), res.locals.t));
+    res.render(
+      'cohorts/reminders',
+      buildRemindersView(plan, req.locale as Locale, accounts.config.baseUrl, res.locals.contentLang, res.locals.t),
+    );
   });
 
   router.post('/cohorts/:id/reminders', async (req, res) => {

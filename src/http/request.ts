@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Actor } from '../access/course-access';
 import { BadRequest, NotFound } from './errors';
@@ -49,6 +49,9 @@ export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
   if (!result.success) throw new BadRequest(messageKey(result.error.issues[0]?.message, 'error.400.body'));
   return result.data;
 }
+
+/** What a view builder needs of the request's language: the content language, the UI locale and its translator. */
+export const pageContext = (res: Response) => ({ lang: res.locals.contentLang, locale: res.locals.locale, t: res.locals.t });
 
 /** An API caller (fetch with Accept: application/json) rather than a browser page. */
 export const wantsJson = (req: Request): boolean => req.accepts(['html', 'json']) === 'json';

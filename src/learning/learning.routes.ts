@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { requireUser } from '../accounts/auth.middleware';
 import { BadRequest } from '../http/errors';
 import { completeModule, enrol, recordModuleTime } from './learning.service';
@@ -6,13 +6,11 @@ import { attemptField, courseParams, moduleParams, newSubmissionKey, timeBody } 
 import { buildQuizResultView, buildQuizView, quizResultJson } from './learning.view';
 import { quizGrantRouter } from './quiz-grant.routes';
 import { findQuiz, openQuiz, submitQuizAttempt } from './quiz.service';
-import { parseForm, parseParams, wantsJson } from '../http/request';
+import { pageContext, parseForm, parseParams, wantsJson } from '../http/request';
 
 export const learningRouter = Router();
 // Trainers' "one more attempt" (under /reports, where staff find a learner's progress).
 learningRouter.use(quizGrantRouter);
-
-const pageContext = (res: Response) => ({ lang: res.locals.contentLang, locale: res.locals.locale, t: res.locals.t });
 
 learningRouter.post('/courses/:slug/enrol', requireUser, async (req, res) => {
   const { slug } = parseParams(courseParams, req.params);

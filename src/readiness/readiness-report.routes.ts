@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { requireRole } from '../accounts/auth.middleware';
 import { assertCanManageCourse, managedCourseSlugs, type Actor } from '../access/course-access';
 import type { Lang } from '../courses/course-types';
@@ -12,6 +12,7 @@ import { groupLabel, type Table } from '../reports/report-tables';
 import { readinessCheckOf } from './readiness-store';
 import type { ReadinessCheck } from './readiness-types';
 import { enrolledLearnerIds, readinessDistribution, type ReadinessDistribution } from './readiness-report.service';
+import { pageContext } from '../http/request';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -75,8 +76,6 @@ async function requireCheck(req: Request): Promise<ReadinessCheck> {
   return check;
 }
 
-const context = (res: Response) => ({ lang: res.locals.contentLang, t: res.locals.t });
-
 /** GET /reports/readiness (+ .csv): trainers and admins. */
 export function readinessReportRouter(): Router {
   const router = Router();
@@ -84,7 +83,7 @@ export function readinessReportRouter(): Router {
 
   router.get('/reports/readiness.csv', staffOnly, async (req, res) => {
     const check = await requireCheck(req);
-    const { lang, t } = context(res);
+    const { lang, t } = pageContext(res);
     const selection = await selectionFor(req, lang);
     if (selection.needsCourse) throw new BadRequest('readiness.report.chooseCourse');
     const table = readinessTable(await readinessDistribution({ learnerIds: selection.learnerIds }), check, lang, t);
@@ -98,7 +97,7 @@ export function readinessReportRouter(): Router {
 
   router.get('/reports/readiness', staffOnly, async (req, res) => {
     const check = await requireCheck(req);
-    const { lang, t } = context(res);
+    const { lang, t } = pageContext(res);
     const selection = await selectionFor(req, lang);
     res.set('Cache-Control', 'no-store');
     const distribution = selection.needsCourse ? undefined : await readinessDistribution({ learnerIds: selection.learnerIds });

@@ -1,23 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { requireUser } from '../accounts/auth.middleware';
-import type { Lang } from '../courses/course-types';
 import { NotFound, ServiceUnavailable } from '../http/errors';
 import { FixedWindowLimiter, limitByIp } from '../http/rate-limit';
-import type { Translate } from '../i18n/i18n';
 import { renderReadinessPlanPdf } from './readiness-pdf';
 import { readAnswers, scoreAnswers } from './readiness-score';
 import { readinessCheckOf } from './readiness-store';
 import type { ReadinessCheck } from './readiness-types';
 import { progressSince, resultHistory, saveResult, type PendingResult } from './readiness.service';
 import { buildFormView, buildResultView, formatDay, type ResultSource } from './readiness.view';
-import { wantsJson } from '../http/request';
+import { pageContext, wantsJson } from '../http/request';
 
 const ATTEMPT_KEY = /^[A-Za-z0-9_-]{16,64}$/;
 const newAttemptKey = () => randomBytes(18).toString('base64url');
-
-type Context = { lang: Lang; t: Translate; locale: string };
-const context = (res: Response): Context => ({ lang: res.locals.contentLang, t: res.locals.t, locale: res.locals.locale });
 
 async function requireCheck(req: Request): Promise<ReadinessCheck> {
   const check = await readinessCheckOf(req.app);
@@ -63,13 +58,13 @@ export function readinessRouter(): Router {
 
   router.get('/readiness', async (req, res) => {
     const check = await requireCheck(req);
-    const { lang, t } = context(res);
+    const { lang, t } = pageContext(res);
     res.render('readiness/form', buildFormView(check, lang, t, { submissionKey: newAttemptKey() }));
   });
 
   router.post('/readiness', limitByIp(submissions), async (req, res) => {
     const check = await requireCheck(req);
-    const { lang, t } = context(res);
+    const { lang, t } = pageContext(res);
     const body = req.body as Record<string, unknown>;
     const key = typeof body.submissionKey === 'string' && ATTEMPT_KEY.test(body.submissionKey) ? body.submissionKey : newAttemptKey();
     const { answers, missing, unknown } = readAnswers(check, body);
@@ -95,7 +90,7 @@ export function readinessRouter(): Router {
 
   router.get('/readiness/result', async (req, res) => {
     const check = await requireCheck(req);
-    const { lang, t, locale } = context(res);
+    const { lang, t, locale } = pageContext(res);
     const result = await currentResult(req, check);
     if (!result) {
       if (!req.user) return res.redirect(303, '/readiness');
@@ -136,7 +131,7 @@ export function readinessRouter(): Router {
 
   router.get('/readiness/history', requireUser, async (req, res) => {
     const check = await requireCheck(req);
-    const { lang, t, locale } = context(res);
+    const { lang, t, locale } = pageContext(res);
     const rows = await resultHistory(req.user!.id, 50);
     const levels = new Map(check.levels.map((level) => [level.id, level.label[lang]]));
     res.render('readiness/history', {

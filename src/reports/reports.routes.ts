@@ -31,7 +31,7 @@ import {
   type ReportOptions,
 } from './reports.service';
 import { buildCourseReportView, buildIndexView, buildLearnerView, buildLearnersView } from './reports.view';
-import { actorOf, parseParams, parseQuery } from '../http/request';
+import { actorOf, pageContext, parseParams, parseQuery } from '../http/request';
 
 export const reportsRouter = Router();
 
@@ -43,11 +43,6 @@ const optionsFor = (req: Request): ReportOptions => ({
   waitMs: FIRST_BUILD_WAIT_MS,
   maxAgeMs: req.app.locals.reportMaxAgeMs,
   onBackgroundError: (error) => req.log.error({ err: error }, 'report snapshot build failed'),
-});
-const context = (res: Response) => ({
-  lang: res.locals.contentLang,
-  t: res.locals.t,
-  locale: res.locals.locale,
 });
 
 /** With `?cohort=`, the outcome tallies of that cohort's members (a cohort the reader manages) instead of everyone's. */
@@ -77,7 +72,7 @@ reportsRouter.use('/reports', staffOnly, (_req, res, next) => {
 });
 
 reportsRouter.get('/reports', async (req, res) => {
-  const { lang, t } = context(res);
+  const { lang, t } = pageContext(res);
   res.render('reports/index', buildIndexView(await listReportCourses(actorOf(req)), lang, t));
 });
 
@@ -91,7 +86,7 @@ reportsRouter.get('/reports/courses/:slug', async (req, res) => {
     cohortOutcomeTotals(req, report.snapshot, range),
   ]);
   const view = buildCourseReportView({
-    ...context(res),
+    ...pageContext(res),
     ...report,
     summary: report.snapshot.summary,
     range,
@@ -122,7 +117,7 @@ for (const [name, table] of Object.entries(courseTables)) {
     const range = parseQuery(rangeQuery, req.query);
     const report = await openCourseReport(actorOf(req), slug, optionsFor(req));
     if (report.state !== 'ready') throw new ServiceUnavailable('reports.preparing.body');
-    const { lang, t } = context(res);
+    const { lang, t } = pageContext(res);
     const summary = report.snapshot.summary;
     const built = table.usesRange
       ? (table.build as typeof outcomesTable)(
@@ -144,7 +139,7 @@ reportsRouter.get('/reports/courses/:slug/learners', async (req, res) => {
   const query = parseQuery(learnerQuery, req.query);
   const result = await getLearnerPage(actorOf(req), slug, query, optionsFor(req));
   if (result.state !== 'ready') return renderPreparing(res);
-  res.render('reports/learners', buildLearnersView({ ...context(res), ...result, summary: result.snapshot.summary, query }));
+  res.render('reports/learners', buildLearnersView({ ...pageContext(res), ...result, summary: result.snapshot.summary, query }));
 });
 
 reportsRouter.get('/reports/courses/:slug/learners.csv', async (req, res) => {
@@ -152,7 +147,7 @@ reportsRouter.get('/reports/courses/:slug/learners.csv', async (req, res) => {
   const query = parseQuery(learnerQuery, req.query);
   const result = await getLearnerRows(actorOf(req), slug, query, optionsFor(req));
   if (result.state !== 'ready') throw new ServiceUnavailable('reports.preparing.body');
-  const { t } = context(res);
+  const { t } = pageContext(res);
   const labels = profileLabelsOf(result.snapshot.summary, t);
   const yesNo: [string, string] = [t('reports.learners.yes'), t('reports.learners.no')];
   res.set({
@@ -179,7 +174,7 @@ reportsRouter.get('/reports/courses/:slug/learners/:id', async (req, res) => {
   const { slug, id } = parseParams(learnerParams, req.params);
   const result = await getLearnerDetail(actorOf(req), slug, id, optionsFor(req));
   if (result.state !== 'ready') return renderPreparing(res);
-  res.render('reports/learner', buildLearnerView({ ...context(res), ...result, summary: result.snapshot.summary }));
+  res.render('reports/learner', buildLearnerView({ ...pageContext(res), ...result, summary: result.snapshot.summary }));
 });
 
 for (const [name, build] of [
@@ -190,7 +185,7 @@ for (const [name, build] of [
     const { slug, id } = parseParams(learnerParams, req.params);
     const result = await getLearnerDetail(actorOf(req), slug, id, optionsFor(req));
     if (result.state !== 'ready') throw new ServiceUnavailable('reports.preparing.body');
-    const { lang, t } = context(res);
+    const { lang, t } = pageContext(res);
     sendCsv(res, `${slug}-learner-${id}-${name}.csv`, build(result.detail, result.snapshot.summary, lang, t));
   });
 }
