@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { enterpriseSizes, User } from '../accounts/user.model';
 import { LearnerFact } from '../learning/learner-fact.model';
 import { ReadinessResult, type StoredAreaScore } from './readiness-result.model';
+import { newestResultsOf } from './readiness.service';
 
 /** The breakdowns of the outcomes report (src/reports), plus everyone together. */
 export const READINESS_DIMENSIONS = ['all', 'size', 'women', 'region'] as const;
@@ -32,21 +33,8 @@ const PROJECTION = { userId: 1, takenAt: 1, level: 1, areas: 1, _id: 0 } as cons
  */
 async function latestResults(learnerIds?: string[]): Promise<Latest[]> {
   if (learnerIds) {
-    const ids = [...new Set(learnerIds)].filter((id) => Types.ObjectId.isValid(id));
-    const rows: (ResultRow | null)[] = [];
-    for (let start = 0; start < ids.length; start += 25) {
-      const batch = ids.slice(start, start + 25);
-      rows.push(
-        ...(await Promise.all(
-          batch.map((id) =>
-            ReadinessResult.findOne({ userId: new Types.ObjectId(id) }, PROJECTION)
-              .sort({ takenAt: -1 })
-              .lean<ResultRow>(),
-          ),
-        )),
-      );
-    }
-    return rows.flatMap((row) => (row ? [{ userId: String(row.userId), level: row.level, areas: row.areas }] : []));
+    const newest = await newestResultsOf<ResultRow>(learnerIds, PROJECTION);
+    return [...newest.values()].map((row) => ({ userId: String(row.userId), level: row.level, areas: row.areas }));
   }
   const newest = new Map<string, ResultRow>();
   for (const row of await ReadinessResult.find({}, PROJECTION).lean<ResultRow[]>()) {

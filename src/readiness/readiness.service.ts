@@ -70,27 +70,33 @@ export async function latestResult(userId: string): Promise<StoredResult | undef
 }
 
 /**
- * Each user's latest level and when it was taken (users without a result are absent). One indexed equality read per
- * user rather than one `$in`: FerretDB pushes equality down to its index but evaluates `$in` after a full scan.
+ * Each user's newest result, with the fields `projection` keeps (users without a result are absent). One indexed
+ * equality read per user, 25 at a time, rather than one `$in`: FerretDB pushes equality down to its index but
+ * evaluates `$in` after a full scan.
  */
-export async function latestReadinessLevels(userIds: string[]): Promise<Map<string, { level: string; takenAt: Date }>> {
-  const levels = new Map<string, { level: string; takenAt: Date }>();
+export async function newestResultsOf<T>(userIds: string[], projection: Record<string, 0 | 1>): Promise<Map<string, T>> {
+  const newest = new Map<string, T>();
   const unique = [...new Set(userIds)].filter((id) => toObjectId(id));
   const BATCH = 25;
   for (let start = 0; start < unique.length; start += BATCH) {
     const batch = unique.slice(start, start + BATCH);
     const rows = await Promise.all(
       batch.map((id) =>
-        ReadinessResult.findOne({ userId: new Types.ObjectId(id) }, { level: 1, takenAt: 1, _id: 0 })
+        ReadinessResult.findOne({ userId: new Types.ObjectId(id) }, projection)
           .sort({ takenAt: -1 })
-          .lean<{ level: string; takenAt: Date }>(),
+          .lean<T>(),
       ),
     );
     rows.forEach((row, index) => {
-      if (row) levels.set(batch[index]!, { level: row.level, takenAt: row.takenAt });
+      if (row) newest.set(batch[index]!, row);
     });
   }
-  return levels;
+  return newest;
+}
+
+/** Each user's latest level and when it was taken (users without a result are absent). */
+export function latestReadinessLevels(userIds: string[]): Promise<Map<string, { level: string; takenAt: Date }>> {
+  return newestResultsOf(userIds, { level: 1, takenAt: 1, _id: 0 });
 }
 
 /** Progress per area between the two latest attempts (percentage points; null where either did not score it). */
